@@ -1,0 +1,146 @@
+import * as pulumi from "@pulumi/pulumi";
+import { imageRef, versions } from "../versions";
+import { registerKubernetesObjects, type KubernetesObject } from "../kubernetes/register";
+import {
+  buildWorkspaceManifests,
+  DEFAULT_BLOCKED_IPV4_RANGES,
+  DEFAULT_BLOCKED_IPV6_RANGES,
+  WORKSPACE_OBJECT_NAMES,
+  type WorkspaceManifestProps,
+} from "./manifests";
+import { DEFAULT_TIERS, DEFAULT_TIER_NAME, type WorkspaceTier } from "./tiers";
+
+/** Arguments of {@link CodeServerWorkspace}. Only `username` and `domain` are required. */
+export interface CodeServerWorkspaceArgs {
+  /** Owner's username: a DNS label. Names the namespace (`<namespacePrefix><username>`) and the host. */
+  username: string;
+  /** Base domain; the workspace is served at `https://<username>.<domain>`. */
+  domain: string;
+  /** Owner's e-mail, recorded as a namespace annotation for operators. */
+  email?: string;
+  /** `false` suspends the workspace: no pod, no route; namespace and home volume are kept. Default `true`. */
+  enabled?: boolean;
+  /** Resource preset. Default: the built-in `small` tier. */
+  tier?: WorkspaceTier;
+  /** Name of the tier, recorded as a pod label. Default `small`. */
+  tierName?: string;
+  /** Home volume size override (Kubernetes quantity). Default: the tier's `storage`. */
+  storage?: string;
+  /** StorageClass of the home volume. Default: the cluster's default class. */
+  storageClassName?: string;
+  /** Prefix of the workspace namespace. Default `ws-`, which keeps user names clear of system namespaces. */
+  namespacePrefix?: string;
+  /** code-server image reference. Default: the pinned image in `components/versions.ts`. */
+  image?: string;
+  /** code-server exits after this many idle seconds (must be > 60); the pod restarts it fresh. Default 3600. */
+  idleTimeoutSeconds?: number;
+  /** IngressClass serving the route. Default `traefik`. */
+  ingressClassName?: string;
+  /** Namespace of the ingress controller: the only source allowed to reach code-server. Default `traefik`. */
+  ingressControllerNamespace?: string;
+  /** cert-manager ClusterIssuer that signs the workspace certificate. Default `vibecode-ca`. */
+  clusterIssuer?: string;
+  /**
+   * Forward-auth endpoint of the single sign-on (Authelia's `/api/authz/forward-auth`); a Traefik ForwardAuth
+   * Middleware pointing at it is created in the workspace namespace.
+   * Default `http://authelia.authelia.svc.cluster.local/api/authz/forward-auth`.
+   */
+  forwardAuthAddress?: string;
+  /**
+   * Use this existing Traefik middleware (`<namespace>-<name>@kubernetescrd`) instead of creating one per
+   * namespace. Default: unset.
+   */
+  forwardAuthMiddlewareRef?: string;
+  /** IPv4 ranges the workspace may never reach. Default: private, CGNAT, loopback and link-local ranges. */
+  blockedIpv4Ranges?: string[];
+  /** IPv6 ranges the workspace may never reach. Default: unique-local, link-local and loopback. */
+  blockedIpv6Ranges?: string[];
+  /** Namespace of the cluster DNS service. Default `kube-system`. */
+  dnsNamespace?: string;
+  /** Labels of the cluster DNS pods. Default `{ "k8s-app": "kube-dns" }` (CoreDNS keeps that label). */
+  dnsPodLabels?: Record<string, string>;
+  /**
+   * Protect the namespace and home volume from deletion (Pulumi `protect` and `retainOnDelete`). Default `true`.
+   * Turning it off is how a purge is done on purpose; see the README.
+   */
+  protectData?: boolean;
+}
+
+/** Default forward-auth endpoint: the Authelia service the platform stack deploys. */
+export const DEFAULT_FORWARD_AUTH_ADDRESS = "http://authelia.authelia.svc.cluster.local/api/authz/forward-auth";
+
+/** Fills in every default of {@link CodeServerWorkspaceArgs}; exported so tests and tools see the same values. */
+export function resolveWorkspaceProps(args: CodeServerWorkspaceArgs): WorkspaceManifestProps {
+  const tier = args.tier ?? DEFAULT_TIERS[DEFAULT_TIER_NAME]!;
+  const idle = args.idleTimeoutSeconds ?? 3600;
+  if (!Number.isInteger(idle) || idle <= 60) {
+    throw new Error(`CodeServerWorkspace ${args.username}: idleTimeoutSeconds must be an integer above 60, got ${idle}`);
+  }
+  return {
+    username: args.username,
+    email: args.email,
+    namespace: `${args.namespacePrefix ?? "ws-"}${args.username}`,
+    host: `${args.username}.${args.domain}`,
+    enabled: args.enabled ?? true,
+    tier,
+    tierName: args.tierName ?? DEFAULT_TIER_NAME,
+    storage: args.storage ?? tier.storage,
+    storageClassName: args.storageClassName,
+    image: args.image ?? imageRef(versions.codeServer),
+    idleTimeoutSeconds: idle,
+    ingressClassName: args.ingressClassName ?? "traefik",
+    ingressControllerNamespace: args.ingressControllerNamespace ?? "traefik",
+    clusterIssuer: args.clusterIssuer ?? "vibecode-ca",
+    forwardAuthAddress: args.forwardAuthMiddlewareRef ? undefined : (args.forwardAuthAddress ?? DEFAULT_FORWARD_AUTH_ADDRESS),
+    forwardAuthMiddlewareRef: args.forwardAuthMiddlewareRef,
+    blockedIpv4Ranges: args.blockedIpv4Ranges ?? DEFAULT_BLOCKED_IPV4_RANGES,
+    blockedIpv6Ranges: args.blockedIpv6Ranges ?? DEFAULT_BLOCKED_IPV6_RANGES,
+    dnsNamespace: args.dnsNamespace ?? "kube-system",
+    dnsPodLabels: args.dnsPodLabels ?? { "k8s-app": "kube-dns" },
+  };
+}
+
+/** Kinds that hold a person's data: deleting them deletes files. */
+function holdsData(obj: KubernetesObject): boolean {
+  return obj.kind === "PersistentVolumeClaim" || obj.kind === "Namespace";
+}
+
+/**
+ * One person's browser VS Code: namespace (Pod Security `restricted`), token-less ServiceAccount, protected home
+ * volume, code-server Deployment, Service, TLS Ingress behind forward-auth, default-deny NetworkPolicies,
+ * ResourceQuota and LimitRange. Each Kubernetes object is its own Pulumi resource.
+ */
+export class CodeServerWorkspace extends pulumi.ComponentResource {
+  /** The workspace namespace. */
+  public readonly namespace: pulumi.Output<string>;
+  /** Host name of the workspace. */
+  public readonly host: pulumi.Output<string>;
+  /** `https://` URL of the workspace (it answers only while the user is enabled). */
+  public readonly url: pulumi.Output<string>;
+  /** Name of the code-server Service inside the namespace. */
+  public readonly serviceName: pulumi.Output<string>;
+  /** Whether the workspace is running (not suspended). */
+  public readonly enabled: pulumi.Output<boolean>;
+
+  constructor(name: string, args: CodeServerWorkspaceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("vibecode:workspace:CodeServerWorkspace", name, {}, opts);
+    const props = resolveWorkspaceProps(args);
+    const protectData = args.protectData ?? true;
+    const objects = buildWorkspaceManifests(props) as KubernetesObject[];
+    registerKubernetesObjects(name, objects, { parent: this }, (obj) =>
+      holdsData(obj) && protectData ? { protect: true, retainOnDelete: true } : {},
+    );
+    this.namespace = pulumi.output(props.namespace);
+    this.host = pulumi.output(props.host);
+    this.url = pulumi.output(`https://${props.host}`);
+    this.serviceName = pulumi.output<string>(WORKSPACE_OBJECT_NAMES.service);
+    this.enabled = pulumi.output(props.enabled);
+    this.registerOutputs({
+      namespace: this.namespace,
+      host: this.host,
+      url: this.url,
+      serviceName: this.serviceName,
+      enabled: this.enabled,
+    });
+  }
+}
