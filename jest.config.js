@@ -4,5 +4,5 @@ module.exports = {
   roots: ["<rootDir>/components", "<rootDir>/stacks", "<rootDir>/policies", "<rootDir>/scripts", "<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
-  testTimeout: 60000,
+  testTimeout: 120000,
 };
