@@ -55,10 +55,11 @@ export function registerKubernetesObjects(
     const name = resourceNameOf(prefix, obj);
     const ns = obj.metadata.namespace ? namespaces.get(obj.metadata.namespace) : undefined;
     const extra = optionsFor(obj);
+    const dependsOn = [...asList(opts.dependsOn), ...asList(extra.dependsOn), ...(ns ? [ns] : [])];
     const merged: pulumi.CustomResourceOptions = {
       ...opts,
       ...extra,
-      dependsOn: ns ? [ns] : undefined,
+      dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
     };
     const typed = TYPED_CLASSES[`${obj.apiVersion}/${obj.kind}`];
     const resource = typed
@@ -68,4 +69,9 @@ export function registerKubernetesObjects(
     registered.set(name, resource);
   }
   return registered;
+}
+
+function asList(d: pulumi.CustomResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+  if (d === undefined) return [];
+  return Array.isArray(d) ? d : [d as pulumi.Input<pulumi.Resource>];
 }

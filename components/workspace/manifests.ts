@@ -6,6 +6,7 @@
 import { ApiObject, App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-34";
 import type { WorkspaceTier } from "./tiers";
+import { podSecurityLabels } from "../kubernetes/namespace";
 
 /** The uid/gid of the `coder` user in the code-server image; the pod runs as it (no root, no fixuid). */
 export const CODE_SERVER_UID = 1000;
@@ -95,16 +96,8 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
   new k8s.KubeNamespace(chart, "namespace", {
     metadata: {
       name: p.namespace,
-      labels: {
-        ...labels,
-        // Enforce, audit and warn at `restricted`, so the API server itself refuses anything weaker.
-        "pod-security.kubernetes.io/enforce": "restricted",
-        "pod-security.kubernetes.io/enforce-version": "latest",
-        "pod-security.kubernetes.io/audit": "restricted",
-        "pod-security.kubernetes.io/audit-version": "latest",
-        "pod-security.kubernetes.io/warn": "restricted",
-        "pod-security.kubernetes.io/warn-version": "latest",
-      },
+      // Enforce, audit and warn at `restricted`, so the API server itself refuses anything weaker.
+      labels: { ...labels, ...podSecurityLabels("restricted") },
       annotations: p.email ? { "vibecode.dev/owner-email": p.email } : undefined,
     },
   });

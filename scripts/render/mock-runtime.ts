@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as state from "@pulumi/pulumi/runtime/state";
 
 /** One registered resource, as the engine would receive it. */
 export interface RecordedResource {
@@ -22,6 +23,8 @@ export interface RecordedResource {
   protect: boolean;
   retainOnDelete: boolean;
   dependsOn: string[];
+  /** `true` for a resource the program reads (e.g. a StackReference) rather than manages. */
+  read: boolean;
 }
 
 /** What the program left behind. */
@@ -37,6 +40,8 @@ export interface MockRunOptions {
   config?: Record<string, string>;
   /** Keys of `config` that are secrets. */
   secretKeys?: string[];
+  /** Outputs a StackReference to each named stack returns (a previous deployment); none by default. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
 }
 
 /** A secret as the mock runtime hands it over. */
@@ -50,7 +55,17 @@ export function isSecretValue(v: unknown): v is SecretValue {
 }
 
 /** Deterministic outputs for resources whose real outputs come from a provider (e.g. random values). */
-function mockOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+function mockOutputs(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  stackOutputs: Record<string, Record<string, unknown>>,
+): Record<string, unknown> {
+  if (type === "pulumi:pulumi:StackReference") {
+    // Offline there is no previous deployment unless a test supplies one.
+    const stackName = String(inputs.name);
+    return { ...inputs, outputs: stackOutputs[stackName] ?? {}, secretOutputNames: [] };
+  }
   if (type.startsWith("random:index/")) {
     // Fake, clearly non-production "random" results, stable across renders.
     const fake = `mock-${name}-${type.split(":").pop()}`.replace(/[^A-Za-z0-9-]/g, "-");
@@ -62,11 +77,11 @@ function mockOutputs(type: string, name: string, inputs: Record<string, unknown>
 class RecordingMonitor extends MockMonitor {
   readonly recorded: RecordedResource[] = [];
 
-  constructor() {
+  constructor(stackOutputs: Record<string, Record<string, unknown>>) {
     super({
       newResource: (args: pulumi.runtime.MockResourceArgs) => ({
-        id: args.custom ? `${args.name}-id` : undefined,
-        state: mockOutputs(args.type, args.name, args.inputs),
+        id: args.custom ? (args.id || `${args.name}-id`) : undefined,
+        state: mockOutputs(args.type, args.name, args.inputs, stackOutputs),
       }),
       call: (args: pulumi.runtime.MockCallArgs) => {
         throw new Error(`offline render: function ${args.token} cannot be called without a cluster`);
@@ -79,8 +94,7 @@ class RecordingMonitor extends MockMonitor {
     const name: string = req.getName();
     const parent: string = req.getParent();
     this.recorded.push({
-      // MockMonitor's own URN scheme, so parents recorded here match the URNs it hands out.
-      urn: (this as unknown as { newUrn(p: string, t: string, n: string): string }).newUrn(parent, type, name),
+      urn: this.urnOf(parent, type, name),
       type,
       name,
       parent: parent || undefined,
@@ -89,8 +103,31 @@ class RecordingMonitor extends MockMonitor {
       protect: req.getProtect() ?? false,
       retainOnDelete: req.getRetainondelete() ?? false,
       dependsOn: [...req.getDependenciesList()].sort(),
+      read: false,
     });
     return super.registerResource(req, callback);
+  }
+
+  override async readResource(req: any, callback: (err: any, res: any) => void): Promise<void> {
+    const parent: string = req.getParent();
+    this.recorded.push({
+      urn: this.urnOf(parent, req.getType(), req.getName()),
+      type: req.getType(),
+      name: req.getName(),
+      parent: parent || undefined,
+      custom: true,
+      inputs: rpc.deserializeProperties(req.getProperties()),
+      protect: false,
+      retainOnDelete: false,
+      dependsOn: [...req.getDependenciesList()].sort(),
+      read: true,
+    });
+    return super.readResource(req, callback);
+  }
+
+  private urnOf(parent: string, type: string, name: string): string {
+    // MockMonitor's own URN scheme, so parents recorded here match the URNs it hands out.
+    return (this as unknown as { newUrn(p: string, t: string, n: string): string }).newUrn(parent, type, name);
   }
 }
 
@@ -99,16 +136,18 @@ class RecordingMonitor extends MockMonitor {
  * throws. Runs are sequential: Pulumi's runtime state is process-wide.
  */
 export async function runUnderMocks(program: () => unknown, options: MockRunOptions): Promise<MockRun> {
-  const monitor = new RecordingMonitor();
+  const monitor = new RecordingMonitor(options.stackOutputs ?? {});
   settings.setMockOptions(monitor, options.project, options.stack, false, "organization");
-  const state = (await import("@pulumi/pulumi/runtime/state")).getStore();
-  state.supportsSecrets = true;
-  state.supportsResourceReferences = true;
-  state.supportsOutputValues = false;
-  state.supportsDeletedWith = true;
-  state.supportsAliasSpecs = true;
+  // The same feature set as pulumi.runtime.setMocks (which we cannot use: it builds its own monitor).
+  const store = (state as unknown as { getStore(): Record<string, boolean> }).getStore();
+  store.supportsSecrets = true;
+  store.supportsResourceReferences = true;
+  store.supportsOutputValues = false;
+  store.supportsDeletedWith = true;
+  store.supportsAliasSpecs = true;
   pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
   await program();
-  await settings.waitForRPCs();
+  // Wait until every registration the program started has reached the monitor (internal, but what disconnect uses).
+  await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
   return { resources: monitor.recorded };
 }
