@@ -4,7 +4,9 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "../components/cluster/cluster";
 import { WorkspaceFleet } from "../components/provisioning/workspace-fleet";
+import { buildPlatformServices } from "./platform-services";
 import { readUsersFile, type WorkspaceUser } from "../components/provisioning/users-file";
 import { readPreviousDeployment, unsafeRemovals, USERS_PURGEABLE_OUTPUT, USERS_WITH_DATA_OUTPUT } from "../components/provisioning/removal-guard";
 import { clusterIssuerOf, CONFIG_NAMESPACE, parseStackConfig, usersFileRules, type StackConfig } from "./config";
@@ -37,40 +39,59 @@ export function loadPlatformInputs(
   return { stack, config, users, usersFile };
 }
 
-/** Stack outputs (plain, no secrets). */
+/** Stack outputs. Only `initialPasswords` holds secrets, and it is a Pulumi secret. */
 export interface PlatformOutputs {
   /** `https://<user>.<domain>` per person. */
   workspaceUrls: pulumi.Output<Record<string, string>>;
+  /** The single sign-on portal. */
+  portalUrl: pulumi.Output<string>;
+  /** Secret: each person's generated initial password, for delivery. */
+  initialPasswords: pulumi.Output<Record<string, string>>;
   /** Every username whose files exist after this deployment (read back by the removal guard). */
   [USERS_WITH_DATA_OUTPUT]: string[];
   /** Usernames prepared for purge (`purgeUsers`): the next deployment may delete their files. */
   [USERS_PURGEABLE_OUTPUT]: string[];
 }
 
-/** Builds the platform from validated inputs. */
+/** Builds the platform from validated inputs: cluster, routing, sign-on and its data, then the workspaces. */
 export function buildPlatform(inputs: PlatformInputs): PlatformOutputs {
   const { config } = inputs;
-  const fleet = new WorkspaceFleet("workspaces", {
-    users: inputs.users,
-    tiers: config.tiers,
-    defaultTier: config.defaultTier,
-    purgeUsers: config.purgeUsers,
-    workspace: {
-      domain: config.domain,
-      storageClassName: config.storageClass,
-      namespacePrefix: config.namespacePrefix,
-      idleTimeoutSeconds: config.idleTimeoutSeconds,
-      ingressClassName: config.ingressClassName,
-      ingressControllerNamespace: config.ingressNamespace,
-      clusterIssuer: clusterIssuerOf(config),
-      forwardAuthAddress: config.forwardAuthAddress,
-      blockedIpv4Ranges: config.blockedIpv4Ranges,
-      blockedIpv6Ranges: config.blockedIpv6Ranges,
-    },
+  const cluster = new Cluster("cluster", {
+    mode: config.cluster,
+    kindName: config.kindName,
+    context: config.kubeContext,
+    kubeconfig: config.kubeconfig === undefined ? undefined : pulumi.secret(config.kubeconfig),
   });
+  const inCluster: pulumi.ComponentResourceOptions = { providers: [cluster.provider] };
+  const services = buildPlatformServices(config, inputs.users, inCluster);
+  const fleet = new WorkspaceFleet(
+    "workspaces",
+    {
+      users: inputs.users,
+      tiers: config.tiers,
+      defaultTier: config.defaultTier,
+      purgeUsers: config.purgeUsers,
+      workspace: {
+        domain: config.domain,
+        storageClassName: config.storageClass,
+        namespacePrefix: config.namespacePrefix,
+        idleTimeoutSeconds: config.idleTimeoutSeconds,
+        ingressClassName: config.ingressClassName,
+        ingressControllerNamespace: config.ingressNamespace,
+        clusterIssuer: clusterIssuerOf(config),
+        forwardAuthAddress: config.forwardAuthAddress,
+        blockedIpv4Ranges: config.blockedIpv4Ranges,
+        blockedIpv6Ranges: config.blockedIpv6Ranges,
+      },
+    },
+    // Workspace routes need the ingress controller's CRDs (Middleware) and the issuers.
+    { ...inCluster, dependsOn: [services.ingress] },
+  );
   const usernames = inputs.users.map((u) => u.username).sort();
   return {
     workspaceUrls: fleet.urls,
+    portalUrl: services.authelia.portalUrl,
+    initialPasswords: services.authelia.initialPasswords,
     [USERS_WITH_DATA_OUTPUT]: usernames,
     [USERS_PURGEABLE_OUTPUT]: usernames.filter((u) => config.purgeUsers.includes(u)),
   };

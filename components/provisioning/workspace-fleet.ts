@@ -55,7 +55,7 @@ export class WorkspaceFleet extends pulumi.ComponentResource {
             storage: user.storage,
             protectData: !purge.has(user.username),
           },
-          { parent: this },
+          { parent: this, dependsOn: opts?.dependsOn },
         ),
       );
     }

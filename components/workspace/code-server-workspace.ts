@@ -127,7 +127,9 @@ export class CodeServerWorkspace extends pulumi.ComponentResource {
     const props = resolveWorkspaceProps(args);
     const protectData = args.protectData ?? true;
     const objects = buildWorkspaceManifests(props) as KubernetesObject[];
-    registerKubernetesObjects(name, objects, { parent: this }, (obj) =>
+    // A component's dependsOn is not inherited by its children in Pulumi: hand it down explicitly (e.g. the
+    // ingress controller whose CRD the Middleware needs).
+    registerKubernetesObjects(name, objects, { parent: this, dependsOn: opts?.dependsOn }, (obj) =>
       holdsData(obj) && protectData ? { protect: true, retainOnDelete: true } : {},
     );
     this.namespace = pulumi.output(props.namespace);
