@@ -44,7 +44,7 @@ export function buildPlatformServices(config: StackConfig, users: WorkspaceUser[
       clusterIssuerName: clusterIssuerOf(config),
       acmeEmail: config.acmeEmail,
       acmeServer: config.acmeServer,
-      acmeDns01Solver: config.acmeDns01Solver,
+      acmeDns01Solver: config.acmeDns01Solver === undefined ? undefined : JSON.stringify(config.acmeDns01Solver),
       acmeDnsZone: config.acmeDnsZone,
     },
     opts,

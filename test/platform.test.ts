@@ -20,7 +20,10 @@ type Obj = Record<string, any>;
 const TWO_USERS = path.join(__dirname, "fixtures", "alice-and-bob.yaml");
 
 const find = (objects: RenderedObject[], kind: string, ns: string | undefined, name: string): Obj | undefined =>
-  objects.find((o) => o.object.kind === kind && o.object.metadata.namespace === ns && o.object.metadata.name === name)?.object as Obj;
+  objects.find((o) => {
+    const meta = o.object.metadata as Obj;
+    return o.object.kind === kind && meta.namespace === ns && meta.name === name;
+  })?.object as Obj;
 const autheliaConfiguration = (objects: RenderedObject[]) =>
   parse(find(objects, "ConfigMap", "authelia", "authelia-config")!.data["configuration.yml"]);
 const usersDatabase = (objects: RenderedObject[]) =>
@@ -89,7 +92,7 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
   });
 
   it("admits to Postgres and Redis only Authelia's pods (and, for CloudNativePG, its own instances and operator)", () => {
-    const policies = result.objects.filter((o) => o.object.kind === "NetworkPolicy" && o.object.metadata.namespace === "authelia").map((o) => o.object as Obj);
+    const policies = result.objects.filter((o) => o.object.kind === "NetworkPolicy" && (o.object.metadata as Obj).namespace === "authelia").map((o) => o.object as Obj);
     const selects = (policy: Obj, labels: Record<string, string>) =>
       Object.entries(policy.spec.podSelector.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
     const sourcesOn = (labels: Record<string, string>, port: number) =>

@@ -65,6 +65,16 @@ export interface AutheliaSmtpArgs {
   password?: pulumi.Input<string>;
 }
 
+/** Session lifetimes, as Authelia durations (`1h`, `12h`, `1M`). */
+export interface AutheliaSessionArgs {
+  /** Default 1 hour. */
+  inactivity?: string;
+  /** Default 12 hours. */
+  expiration?: string;
+  /** Default 1 month. */
+  rememberMe?: string;
+}
+
 /** Arguments of {@link Authelia}. */
 export interface AutheliaArgs {
   /** Namespace, created by the component (Pod Security `restricted`). Default `authelia`. */
@@ -82,7 +92,7 @@ export interface AutheliaArgs {
   /** Production notifier; unset = filesystem notifier (dev: `kubectl exec … cat /data/notification.txt`). */
   smtp?: AutheliaSmtpArgs;
   /** What a workspace host requires of its owner: `two_factor` (default) or `one_factor` (dev, by config). */
-  workspacePolicy?: WorkspacePolicy;
+  workspacePolicy?: string;
   /** Group reaching `platformHosts`. Default `admins`. */
   adminGroup?: string;
   /** Full host names of platform UIs (under `domain`) reserved to `adminGroup` with two factors. Default none. */
@@ -102,9 +112,9 @@ export interface AutheliaArgs {
   /** `https://` URL under `domain` to land on after a login without a target. Default: none (the portal's own page). */
   defaultRedirectionUrl?: string;
   /** Session lifetimes (Authelia durations). Defaults: 1 hour inactivity, 12 hours, remember-me 1 month. */
-  session?: { inactivity?: string; expiration?: string; rememberMe?: string };
+  session?: AutheliaSessionArgs;
   /** Default `info`. */
-  logLevel?: "error" | "warn" | "info" | "debug" | "trace";
+  logLevel?: string;
   /** Node labels the pods must run on (e.g. the platform-services workers). Default: any node. */
   nodeSelector?: Record<string, string>;
   /** Namespace of the cluster DNS. Default `kube-system`. */
@@ -153,6 +163,14 @@ function checkPort(what: string, port: number): number {
   return port;
 }
 
+const WORKSPACE_POLICIES = ["two_factor", "one_factor"] as const satisfies readonly WorkspacePolicy[];
+const LOG_LEVELS = ["error", "warn", "info", "debug", "trace"] as const;
+
+function oneOf<T extends string>(arg: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`Authelia: ${arg} must be one of ${allowed.join(", ")}, got "${value}"`);
+  return value as T;
+}
+
 /** Fills in every default of {@link AutheliaArgs} and checks them; throws naming the argument. */
 export function resolveAutheliaArgs(args: AutheliaArgs): ResolvedAuthelia {
   const namespace = args.namespace ?? "authelia";
@@ -185,7 +203,8 @@ export function resolveAutheliaArgs(args: AutheliaArgs): ResolvedAuthelia {
     domain: args.domain,
     portalHost,
     defaultRedirectionUrl: args.defaultRedirectionUrl,
-    workspacePolicy: args.workspacePolicy ?? "two_factor",
+    // Plain strings in the args (other languages get no unions); checked here.
+    workspacePolicy: oneOf("workspacePolicy", args.workspacePolicy ?? "two_factor", WORKSPACE_POLICIES),
     adminGroup: args.adminGroup ?? "admins",
     platformHosts,
     postgres: {
@@ -200,7 +219,7 @@ export function resolveAutheliaArgs(args: AutheliaArgs): ResolvedAuthelia {
       : { kind: "filesystem", filename: AUTHELIA_PATHS.notificationFile },
     usersDatabasePath: AUTHELIA_PATHS.usersFile,
     session: args.session,
-    logLevel: args.logLevel,
+    logLevel: oneOf("logLevel", args.logLevel ?? "info", LOG_LEVELS),
   };
   return {
     namespace,
@@ -255,7 +274,7 @@ export class Authelia extends pulumi.ComponentResource {
   /** Secret: username → generated initial password, for delivery to each person. */
   public readonly initialPasswords: pulumi.Output<Record<string, string>>;
   /** The Namespace resource: data services placed in this namespace should depend on it. */
-  public readonly namespaceResource: pulumi.CustomResource;
+  public readonly namespaceResource: k8s.core.v1.Namespace;
 
   constructor(name: string, args: AutheliaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vibecode:auth:Authelia", name, {}, opts);
@@ -299,7 +318,7 @@ export class Authelia extends pulumi.ComponentResource {
     // namespace alone; same resource name either way (resourceNameOf).
     const isDeployment = (obj: KubernetesObject) => obj.kind === "Deployment";
     const registered = registerKubernetesObjects(name, objects.filter((o) => !isDeployment(o)).map(withData), { parent: this });
-    this.namespaceResource = [...registered.values()].find((r) => r instanceof k8s.core.v1.Namespace)!;
+    this.namespaceResource = [...registered.values()].find((r) => r instanceof k8s.core.v1.Namespace) as k8s.core.v1.Namespace;
     for (const deployment of objects.filter(isDeployment)) {
       new k8s.apps.v1.Deployment(resourceNameOf(name, deployment), deployment as unknown as k8s.apps.v1.DeploymentArgs, {
         parent: this,

@@ -87,7 +87,7 @@ describe("Ingress (prod: ACME, load balancer, HA)", () => {
       solvers: [{ http01: { ingress: { ingressClassName: "traefik" } } }],
     });
     const [dns] = issuerObjects(
-      resolveIngressArgs({ issuer: "acme", acmeEmail: "ops@example.com", acmeDns01Solver: { cloudflare: { apiTokenSecretRef: { name: "cf", key: "token" } } }, acmeDnsZone: "example.com" }),
+      resolveIngressArgs({ issuer: "acme", acmeEmail: "ops@example.com", acmeDns01Solver: JSON.stringify({ cloudflare: { apiTokenSecretRef: { name: "cf", key: "token" } } }), acmeDnsZone: "example.com" }),
     ) as any[];
     expect(dns.spec.acme.solvers[0]).toEqual({ selector: { dnsZones: ["example.com"] }, dns01: { cloudflare: { apiTokenSecretRef: { name: "cf", key: "token" } } } });
     if (sharedSchemasAvailable()) expect(validateKubernetesObjects([issuer, dns])).toEqual([]);

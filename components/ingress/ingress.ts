@@ -41,10 +41,11 @@ export interface IngressArgs {
   /** ACME directory. Default Let's Encrypt production. */
   acmeServer?: string;
   /**
-   * Optional cert-manager DNS-01 solver (the `dns01` object of an ACME solver, e.g. `{ cloudflare: {...} }`), used
-   * for names under `acmeDnsZone` — needed for a wildcard certificate. Default: HTTP-01 only.
+   * Optional cert-manager DNS-01 solver as JSON (the `dns01` object of an ACME solver, e.g.
+   * `{"cloudflare": {...}}`), used for names under `acmeDnsZone` — needed for a wildcard certificate.
+   * Default: HTTP-01 only. (JSON text keeps the argument usable from every Pulumi language.)
    */
-  acmeDns01Solver?: Record<string, unknown>;
+  acmeDns01Solver?: string;
   /** DNS zone the DNS-01 solver serves. */
   acmeDnsZone?: string;
 }
@@ -81,6 +82,15 @@ export function resolveIngressArgs(args: IngressArgs): ResolvedIngressArgs {
   if (!ISSUERS.includes(issuer)) throw new Error(`Ingress: issuer must be one of ${ISSUERS.join(", ")}, got "${issuer}"`);
   if (issuer === "acme" && !args.acmeEmail) throw new Error("Ingress: issuer acme needs acmeEmail (the ACME account's e-mail)");
   if (args.acmeDns01Solver && !args.acmeDnsZone) throw new Error("Ingress: acmeDns01Solver needs acmeDnsZone");
+  let dns01: Record<string, unknown> | undefined;
+  if (args.acmeDns01Solver) {
+    try {
+      dns01 = JSON.parse(args.acmeDns01Solver) as Record<string, unknown>;
+    } catch {
+      throw new Error("Ingress: acmeDns01Solver must be JSON (a cert-manager dns01 solver object)");
+    }
+    if (!dns01 || typeof dns01 !== "object" || Array.isArray(dns01)) throw new Error("Ingress: acmeDns01Solver must be a JSON object");
+  }
   return {
     installTraefik: args.installTraefik ?? true,
     traefikNamespace: args.traefikNamespace ?? "traefik",
@@ -94,7 +104,7 @@ export function resolveIngressArgs(args: IngressArgs): ResolvedIngressArgs {
     clusterIssuerName: args.clusterIssuerName ?? (issuer === "acme" ? "letsencrypt" : "vibecode-ca"),
     acmeEmail: args.acmeEmail,
     acmeServer: args.acmeServer ?? "https://acme-v02.api.letsencrypt.org/directory",
-    acmeDns01Solver: args.acmeDns01Solver,
+    acmeDns01Solver: dns01,
     acmeDnsZone: args.acmeDnsZone,
   };
 }

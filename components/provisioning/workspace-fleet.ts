@@ -1,10 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CodeServerWorkspace, type CodeServerWorkspaceArgs } from "../workspace/code-server-workspace";
+import { CodeServerWorkspace, type WorkspaceSettings } from "../workspace/code-server-workspace";
 import type { WorkspaceTier } from "../workspace/tiers";
 import type { WorkspaceUser } from "./users-file";
-
-/** Settings every workspace of a fleet shares (everything of {@link CodeServerWorkspaceArgs} that is not per person). */
-export type SharedWorkspaceSettings = Omit<CodeServerWorkspaceArgs, "username" | "email" | "enabled" | "tier" | "tierName" | "storage">;
 
 /** Arguments of {@link WorkspaceFleet}. */
 export interface WorkspaceFleetArgs {
@@ -17,7 +14,7 @@ export interface WorkspaceFleetArgs {
   /** Users whose namespace and home volume are left unprotected, so removing them later deletes their files. */
   purgeUsers?: string[];
   /** Settings shared by all workspaces (domain, ingress, storage class, …). */
-  workspace: SharedWorkspaceSettings;
+  workspace: WorkspaceSettings;
 }
 
 /**
@@ -28,8 +25,8 @@ export interface WorkspaceFleetArgs {
 export class WorkspaceFleet extends pulumi.ComponentResource {
   /** Workspace URL per username (suspended users included; their URL answers once resumed). */
   public readonly urls: pulumi.Output<Record<string, string>>;
-  /** The workspaces by username. */
-  public readonly workspaces: ReadonlyMap<string, CodeServerWorkspace>;
+  /** Workspace namespace per username. */
+  public readonly namespaces: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: WorkspaceFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vibecode:provisioning:WorkspaceFleet", name, {}, opts);
@@ -59,10 +56,10 @@ export class WorkspaceFleet extends pulumi.ComponentResource {
         ),
       );
     }
-    this.workspaces = workspaces;
     const urls: Record<string, string> = {};
     for (const [username] of workspaces) urls[username] = `https://${username}.${args.workspace.domain}`;
     this.urls = pulumi.output(urls);
-    this.registerOutputs({ urls: this.urls });
+    this.namespaces = pulumi.all(Object.fromEntries([...workspaces].map(([u, w]) => [u, w.namespace])));
+    this.registerOutputs({ urls: this.urls, namespaces: this.namespaces });
   }
 }

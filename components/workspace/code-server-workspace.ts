@@ -10,22 +10,10 @@ import {
 } from "./manifests";
 import { DEFAULT_TIERS, DEFAULT_TIER_NAME, type WorkspaceTier } from "./tiers";
 
-/** Arguments of {@link CodeServerWorkspace}. Only `username` and `domain` are required. */
-export interface CodeServerWorkspaceArgs {
-  /** Owner's username: a DNS label. Names the namespace (`<namespacePrefix><username>`) and the host. */
-  username: string;
+/** Workspace settings that do not depend on the person: shared by every workspace of a {@link WorkspaceFleet}. */
+export interface WorkspaceSettings {
   /** Base domain; the workspace is served at `https://<username>.<domain>`. */
   domain: string;
-  /** Owner's e-mail, recorded as a namespace annotation for operators. */
-  email?: string;
-  /** `false` suspends the workspace: no pod, no route; namespace and home volume are kept. Default `true`. */
-  enabled?: boolean;
-  /** Resource preset. Default: the built-in `small` tier. */
-  tier?: WorkspaceTier;
-  /** Name of the tier, recorded as a pod label. Default `small`. */
-  tierName?: string;
-  /** Home volume size override (Kubernetes quantity). Default: the tier's `storage`. */
-  storage?: string;
   /** StorageClass of the home volume. Default: the cluster's default class. */
   storageClassName?: string;
   /** Prefix of the workspace namespace. Default `ws-`, which keeps user names clear of system namespaces. */
@@ -64,6 +52,22 @@ export interface CodeServerWorkspaceArgs {
    * Turning it off is how a purge is done on purpose; see the README.
    */
   protectData?: boolean;
+}
+
+/** Arguments of {@link CodeServerWorkspace}: one person plus the shared settings. Only `username` and `domain` are required. */
+export interface CodeServerWorkspaceArgs extends WorkspaceSettings {
+  /** Owner's username: a DNS label. Names the namespace (`<namespacePrefix><username>`) and the host. */
+  username: string;
+  /** Owner's e-mail, recorded as a namespace annotation for operators. */
+  email?: string;
+  /** `false` suspends the workspace: no pod, no route; namespace and home volume are kept. Default `true`. */
+  enabled?: boolean;
+  /** Resource preset. Default: the built-in `small` tier. */
+  tier?: WorkspaceTier;
+  /** Name of the tier, recorded as a pod label. Default `small`. */
+  tierName?: string;
+  /** Home volume size override (Kubernetes quantity). Default: the tier's `storage`. */
+  storage?: string;
 }
 
 /** Default forward-auth endpoint: the Authelia service the platform stack deploys. */
