@@ -20,7 +20,7 @@ import {
   type ContainerResources,
   type EgressPeer,
 } from "./manifests";
-import { buildUsersDatabase, hashUserPasswords, renderUsersDatabase } from "./users-database";
+import { buildUsersDatabase, renderUsersDatabase } from "./users-database";
 
 /** Where a data service is and how Authelia's egress NetworkPolicy reaches it. */
 interface DataServiceArgs {
@@ -105,7 +105,7 @@ export interface AutheliaArgs {
   ingressControllerNamespace?: string;
   /** Image. Default: the pinned `versions.authelia` (4.39.x). */
   image?: string;
-  /** Authelia container. Default 50m/64Mi requested, 1 CPU/512Mi limit (each argon2id check takes 64 MiB). */
+  /** Authelia container. Default 50m/64Mi requested, 1 CPU/512Mi limit (room for argon2id hashing, 64 MiB each). */
   resources?: ContainerResources;
   /** The users-sync sidecar. Default 5m/16Mi requested, 50m/32Mi limit. */
   sidecarResources?: ContainerResources;
@@ -254,7 +254,8 @@ export function resolveAutheliaArgs(args: AutheliaArgs): ResolvedAuthelia {
  *   pods when it changes;
  * - generated secrets (`@pulumi/random`: session secret, storage encryption key, reset-password JWT secret) and the
  *   Postgres/Redis/SMTP passwords in one Secret, read through `AUTHELIA_*_FILE` variables;
- * - the users database (argon2id hashes of one generated initial password per user, stable across runs) in a second
+ * - the users database (the random provider's bcrypt digest of one generated initial password per user, computed
+ *   once and kept in state, so stable across runs) in a second
  *   Secret that a sidecar keeps in sync with the file Authelia watches, so adding a user restarts nothing;
  * - a Deployment (restricted security context), Service `authelia` (80 → 9091), the portal Ingress
  *   `<portalSubdomain>.<domain>` with a cert-manager certificate, NetworkPolicies (default deny; ingress controller
@@ -300,12 +301,20 @@ export class Authelia extends pulumi.ComponentResource {
     const passwordLength = args.initialPasswordLength ?? 32;
     if (!Number.isInteger(passwordLength) || passwordLength < 16) throw new Error(`Authelia: initialPasswordLength must be an integer of at least 16`);
     const passwords: Record<string, pulumi.Output<string>> = {};
+    const digests: Record<string, pulumi.Output<string>> = {};
     for (const user of [...resolved.users].sort((a, b) => a.username.localeCompare(b.username))) {
-      passwords[user.username] = generated(`initial-password-${user.username}`, passwordLength);
+      // The provider computes the bcrypt digest once, with the password, and keeps it in state (see users-database.ts).
+      const initial = new random.RandomPassword(
+        `${name}-initial-password-${user.username}`,
+        { length: passwordLength, special: false },
+        { parent: this, additionalSecretOutputs: ["bcryptHash"] },
+      );
+      passwords[user.username] = pulumi.secret(initial.result);
+      digests[user.username] = pulumi.secret(initial.bcryptHash);
     }
     const allPasswords = pulumi.secret(pulumi.all(passwords));
     const usersDatabaseYaml = pulumi.secret(
-      allPasswords.apply(async (plain) => renderUsersDatabase(buildUsersDatabase(resolved.users, await hashUserPasswords(plain)))),
+      pulumi.all(digests).apply((d) => renderUsersDatabase(buildUsersDatabase(resolved.users, d))),
     );
 
     const withData = (obj: KubernetesObject): KubernetesObject => {

@@ -3,6 +3,7 @@
  * options the engine would see (parent, protect, retainOnDelete, dependencies). The offline render and the unit
  * tests share it, so both see exactly what `pulumi up` would ask the engine for.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
@@ -54,6 +55,16 @@ export function isSecretValue(v: unknown): v is SecretValue {
   return typeof v === "object" && v !== null && (v as Record<string, unknown>)[rpc.specialSigKey] === rpc.specialSecretSig;
 }
 
+const BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** A well-formed, deterministic stand-in for the bcrypt digest the random provider would compute. */
+function fakeBcrypt(seed: string): string {
+  const bytes = createHash("sha512").update(seed).digest();
+  let body = "";
+  for (let i = 0; i < 53; i++) body += BCRYPT_ALPHABET[bytes[i % bytes.length]! % 64];
+  return `$2a$10$${body}`;
+}
+
 /** Deterministic outputs for resources whose real outputs come from a provider (e.g. random values). */
 function mockOutputs(
   type: string,
@@ -69,7 +80,7 @@ function mockOutputs(
   if (type.startsWith("random:index/")) {
     // Fake, clearly non-production "random" results, stable across renders.
     const fake = `mock-${name}-${type.split(":").pop()}`.replace(/[^A-Za-z0-9-]/g, "-");
-    return { ...inputs, result: fake, hex: Buffer.from(fake).toString("hex"), b64Std: Buffer.from(fake).toString("base64") };
+    return { ...inputs, result: fake, hex: Buffer.from(fake).toString("hex"), b64Std: Buffer.from(fake).toString("base64"), bcryptHash: fakeBcrypt(fake) };
   }
   return inputs;
 }
