@@ -4,6 +4,10 @@
  * Exit 0: written. Exit 1: invalid users file or stack config (positioned messages on stderr, nothing written).
  * Exit 2: bad command line.
  */
+// Pulumi captures a stack trace for every resource and promise; mapping each through source maps (which tsx turns
+// on) costs more than everything else the render does. Messages here are already positioned, so plain traces do.
+process.setSourceMapsEnabled(false);
+
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";

@@ -1,0 +1,200 @@
+/**
+ * `npm run --silent bench -- [--users 10,100,1000] [--runs 3] [--json] [--out bench-results]
+ *  [--node-cpu 8] [--node-memory 32Gi]`
+ *
+ * For each size: a generated users file, the offline render of the prod stack timed as a whole process (median of
+ * --runs), its peak RSS, Kubernetes objects and Pulumi resources; beside it the floor (a bare Pulumi program
+ * registering as many resources under the same mock runtime, timed the same way). Then the policy checker's
+ * throughput on the largest render, the platform's own footprint (dev and prod), and workspaces per node per tier.
+ * Progress goes to stderr; results.json, results.md and chart.svg to --out.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { parseQuantity } from "../components/kubernetes/quantity";
+import { PROJECT_ROOT } from "../stacks/platform";
+import { platformFootprint, type Footprint } from "./render/footprint";
+import { render } from "./render/render";
+import { renderChart, renderMarkdown } from "./bench/report";
+
+const USAGE =
+  "usage: npm run --silent bench -- [--users 10,100,1000] [--runs 3] [--json] [--out <dir>] [--node-cpu <cores>] [--node-memory <quantity>]";
+
+const flagsSchema = z.strictObject({
+  users: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, "--users takes a comma-separated list of sizes, e.g. 10,100,1000")
+    .default("10,100,1000")
+    .transform((s) => s.split(",").map(Number))
+    .refine((sizes) => sizes.every((n) => n >= 1 && n <= 20000), "--users sizes must be between 1 and 20000"),
+  runs: z.coerce.number().int().min(1).max(20).default(3),
+  json: z.boolean().default(false),
+  out: z.string().min(1).default("bench-results"),
+  "node-cpu": z.coerce.number().positive().default(8),
+  "node-memory": z.string().refine((q) => { try { parseQuantity(q); return true; } catch { return false; } }, "--node-memory must be a quantity such as 32Gi").default("32Gi"),
+});
+
+/** One timed whole-process measurement. */
+interface Sample {
+  seconds: number;
+  peakRssMiB: number;
+  stderr: string;
+}
+
+export interface BenchResults {
+  render: { users: number; seconds: number; peakRssMiB: number; objects: number; resources: number }[];
+  floor: { resources: number; seconds: number; peakRssMiB: number }[];
+  policy: { objectsPerSecond: number; objects: number; seconds: number } | { skipped: string };
+  footprint: { dev: FootprintSummary; prod: FootprintSummary };
+  workspacesPerNode: { node: { cpu: number; memory: string }; tiers: Record<string, { byRequests: number; byLimits: number }> };
+}
+
+interface FootprintSummary {
+  cpuRequestCores: number;
+  memoryRequestMiB: number;
+  cpuLimitCores: number;
+  memoryLimitMiB: number;
+}
+
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+/** Runs a TypeScript entry point as its own process (same runner as `npm run render`) and measures it. */
+function runMeasured(script: string, args: string[]): Sample {
+  const usageFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "vibecode-bench-")), "usage.json");
+  const started = process.hrtime.bigint();
+  const child = spawnSync(
+    process.execPath,
+    ["--require", require.resolve("tsx/cjs"), "--require", path.join(__dirname, "bench", "report-usage.js"), script, ...args],
+    { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...process.env, VIBECODE_BENCH_USAGE_FILE: usageFile }, maxBuffer: 256 * 2 ** 20 },
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (child.status !== 0 && child.status !== 1) throw new Error(`bench: ${script} ${args.join(" ")} failed (${child.status}): ${child.stderr.slice(-2000)}`);
+  const usage = JSON.parse(fs.readFileSync(usageFile, "utf8")) as { maxRssKiB: number };
+  return { seconds, peakRssMiB: usage.maxRssKiB / 1024, stderr: child.stderr };
+}
+
+function measure(runs: number, script: string, args: () => string[]): Sample & { all: Sample[] } {
+  runMeasured(script, args()); // warm-up: file-system caches, tsx's transform cache
+  const all = Array.from({ length: runs }, () => runMeasured(script, args()));
+  return { seconds: median(all.map((s) => s.seconds)), peakRssMiB: median(all.map((s) => s.peakRssMiB)), stderr: all[0]!.stderr, all };
+}
+
+/** A users file of `n` people (every fifth suspended, tiers mixed), as the users file's own syntax has it. */
+export function generateUsersFile(n: number): string {
+  const tiers = ["small", "medium", "large"];
+  const lines = ["users:"];
+  for (let i = 0; i < n; i++) {
+    const u = `user${String(i).padStart(5, "0")}`;
+    lines.push(`  - username: ${u}`, `    email: ${u}@example.com`, `    tier: ${tiers[i % 3]}`);
+    if (i % 5 === 4) lines.push("    enabled: false");
+  }
+  return lines.join("\n") + "\n";
+}
+
+function summarize(f: Footprint): FootprintSummary {
+  return {
+    cpuRequestCores: round(f.cpuRequestCores, 3),
+    memoryRequestMiB: round(f.memoryRequestMiB, 0),
+    cpuLimitCores: round(f.cpuLimitCores, 3),
+    memoryLimitMiB: round(f.memoryLimitMiB, 0),
+  };
+}
+
+export async function runBench(flags: z.infer<typeof flagsSchema>): Promise<BenchResults> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "vibecode-bench-"));
+  const results: BenchResults = {
+    render: [],
+    floor: [],
+    policy: { skipped: "not measured" },
+    footprint: { dev: summarize(platformFootprint(await render({ stack: "dev" }))), prod: summarize(platformFootprint(await render({ stack: "prod" }))) },
+    workspacesPerNode: { node: { cpu: flags["node-cpu"], memory: flags["node-memory"] }, tiers: {} },
+  };
+  let largest = "";
+  let largestObjects = 0;
+  for (const users of flags.users) {
+    const usersFile = path.join(work, `users-${users}.yaml`);
+    fs.writeFileSync(usersFile, generateUsersFile(users));
+    const out = path.join(work, `render-${users}`);
+    progress(`rendering ${users} users (${flags.runs} runs + warm-up)`);
+    const r = measure(flags.runs, "scripts/render.ts", () => ["--stack", "prod", "--users", usersFile, "--out", out]);
+    const counts = /render: (\d+) Kubernetes objects, (\d+) resources/.exec(r.stderr);
+    if (!counts) throw new Error(`bench: the render printed no counts: ${r.stderr.slice(-500)}`);
+    const objects = Number(counts[1]);
+    const resources = Number(counts[2]);
+    results.render.push({ users, seconds: round(r.seconds), peakRssMiB: round(r.peakRssMiB, 0), objects, resources });
+    progress(`floor: ${resources} bare resources`);
+    const f = measure(flags.runs, "scripts/bench/floor.ts", () => [String(resources)]);
+    results.floor.push({ resources, seconds: round(f.seconds), peakRssMiB: round(f.peakRssMiB, 0) });
+    if (objects > largestObjects) {
+      largest = path.join(out, "manifests");
+      largestObjects = objects;
+    }
+  }
+  if (fs.existsSync(path.join(PROJECT_ROOT, "scripts", "policy.ts"))) {
+    progress(`policy checker on ${largestObjects} objects`);
+    const p = measure(flags.runs, "scripts/policy.ts", () => ["check", largest, "--format", "json"]);
+    results.policy = { objectsPerSecond: round(largestObjects / p.seconds, 0), objects: largestObjects, seconds: round(p.seconds) };
+  } else {
+    results.policy = { skipped: "scripts/policy.ts is not there" };
+  }
+  const prodConfig = (await render({ stack: "prod", usersFile: path.join(work, `users-${flags.users[0]}.yaml`) })).inputs.config;
+  const nodeCpu = flags["node-cpu"];
+  const nodeMemory = parseQuantity(flags["node-memory"]);
+  for (const [name, tier] of Object.entries(prodConfig.tiers)) {
+    results.workspacesPerNode.tiers[name] = {
+      byRequests: Math.floor(Math.min(nodeCpu / parseQuantity(tier.cpuRequest), nodeMemory / parseQuantity(tier.memoryRequest))),
+      byLimits: Math.floor(Math.min(nodeCpu / parseQuantity(tier.cpuLimit), nodeMemory / parseQuantity(tier.memoryLimit))),
+    };
+  }
+  return results;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let flags: z.infer<typeof flagsSchema>;
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        users: { type: "string" },
+        runs: { type: "string" },
+        json: { type: "boolean" },
+        out: { type: "string" },
+        "node-cpu": { type: "string" },
+        "node-memory": { type: "string" },
+      },
+      strict: true,
+    });
+    const checked = flagsSchema.safeParse(values);
+    if (!checked.success) {
+      console.error(checked.error.issues.map((i) => `bench: ${i.message}`).join("\n") + "\n" + USAGE);
+      return 2;
+    }
+    flags = checked.data;
+  } catch (err) {
+    console.error(`bench: ${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const results = await runBench(flags);
+  fs.mkdirSync(flags.out, { recursive: true });
+  fs.writeFileSync(path.join(flags.out, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  fs.writeFileSync(path.join(flags.out, "results.md"), renderMarkdown(results));
+  fs.writeFileSync(path.join(flags.out, "chart.svg"), renderChart(results));
+  process.stdout.write(flags.json ? JSON.stringify(results) + "\n" : renderMarkdown(results));
+  progress(`results in ${flags.out}/ (results.json, results.md, chart.svg)`);
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+      process.exit(1);
+    },
+  );
+}
