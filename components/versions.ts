@@ -56,3 +56,22 @@ export const versions = {
 export function imageRef(entry: { image: string; tag: string }): string {
   return `${entry.image}:${entry.tag}`;
 }
+
+/**
+ * Observability (components/observability). Kept in their own export so this block can be appended without touching
+ * the entries above.
+ */
+export const observabilityVersions = {
+  /**
+   * Datadog Helm chart 3.240.0 (2026-08-20; Agent and Cluster Agent 7.81.x), from Datadog's only chart repository.
+   * Its `datadog-crds` dependency (2.23.0) carries the DatadogPodAutoscaler CRD of Datadog Operator v1.29.0, the
+   * release ../shared/schemas vendors. It has no WatermarkPodAutoscaler CRD (see `wpaController` below).
+   */
+  datadogChart: { chart: "datadog", repo: "https://helm.datadoghq.com", version: "3.240.0" },
+  /**
+   * Watermark Pod Autoscaler controller v0.11.0 (2026-04-14), Datadog's image. Its Helm chart is not published in
+   * any chart repository (DataDog/helm-charts#1485), so the controller and its CRD (vendored verbatim from the same
+   * tag: components/observability/crds) are plain objects. Bump image and CRD together.
+   */
+  wpaController: { image: "gcr.io/datadoghq/watermarkpodautoscaler", tag: "v0.11.0" },
+} as const;

@@ -86,6 +86,17 @@ export const stackConfigSchema = z
      * previous outputs). Default `true`; the offline render has no previous deployment, so it always passes.
      */
     removalGuard: bool(true),
+    /**
+     * What this stack deploys: `all` (cluster, platform services and every workspace), `platform` (no workspaces)
+     * or `workspaces` (one shard of the workspaces, on the platform stack's cluster). Default `all`.
+     */
+    role: z.enum(["all", "platform", "workspaces"]).default("all"),
+    /** Workspace shards in all (role workspaces): a user's shard is a hash of the username modulo this. Default 1. */
+    shardCount: count(1, 1000),
+    /** This stack's shard, 0 … shardCount-1 (role workspaces). Default 0. */
+    shard: z.coerce.number().int().min(0).default(0),
+    /** The platform stack a workspace shard reads its cluster from (`org/project/stack`; role workspaces). */
+    platformStack: z.string().regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, "must be org/project/stack").optional(),
     /** `kind` (create a KIND cluster, needs Docker and kind) or `existing` (kubeContext or kubeconfig). Default `existing`. */
     cluster: z.enum(["kind", "existing"]).default("existing"),
     /** KIND cluster name. Default `vibecode`. */
@@ -154,6 +165,8 @@ export const stackConfigSchema = z
     need(c.smtpAddress !== undefined && !c.smtpSender, "smtpSender", "is required with smtpAddress");
     need(c.postgresMode === "external" && !c.postgresHost, "postgresHost", "is required with postgresMode external");
     need(c.postgresMode === "external" && !c.postgresPassword, "postgresPassword", "is required with postgresMode external (set it with --secret)");
+    need(c.shard >= c.shardCount, "shard", `must be below shardCount (${c.shardCount})`);
+    need(c.role === "workspaces" && !c.platformStack, "platformStack", "is required with role workspaces (the platform stack's org/project/stack)");
     if (!(c.defaultTier in c.tiers)) {
       ctx.addIssue({ code: "custom", path: ["defaultTier"], message: `names no tier; defined tiers: ${Object.keys(c.tiers).join(", ")}` });
     }

@@ -9,6 +9,7 @@ import {
   type WorkspaceManifestProps,
 } from "./manifests";
 import { DEFAULT_TIERS, DEFAULT_TIER_NAME, type WorkspaceTier } from "./tiers";
+import { workspaceTelemetry } from "../observability/telemetry";
 
 /** Workspace settings that do not depend on the person: shared by every workspace of a {@link WorkspaceFleet}. */
 export interface WorkspaceSettings {
@@ -47,6 +48,8 @@ export interface WorkspaceSettings {
   dnsNamespace?: string;
   /** Labels of the cluster DNS pods. Default `{ "k8s-app": "kube-dns" }` (CoreDNS keeps that label). */
   dnsPodLabels?: Record<string, string>;
+  /** Environment name of the Datadog unified service tags (e.g. the stack name). Default `default`. */
+  environment?: string;
   /**
    * Protect the namespace and home volume from deletion (Pulumi `protect` and `retainOnDelete`). Default `true`.
    * Turning it off is how a purge is done on purpose; see the README.
@@ -80,6 +83,13 @@ export function resolveWorkspaceProps(args: CodeServerWorkspaceArgs): WorkspaceM
   if (!Number.isInteger(idle) || idle <= 60) {
     throw new Error(`CodeServerWorkspace ${args.username}: idleTimeoutSeconds must be an integer above 60, got ${idle}`);
   }
+  const image = args.image ?? imageRef(versions.codeServer);
+  // Tags are set whether or not Datadog runs, so switching it on restarts no workspace.
+  const telemetry = workspaceTelemetry({
+    username: args.username,
+    env: args.environment ?? "default",
+    version: /:([A-Za-z0-9_.-]+)$/.exec(image)?.[1] ?? "unknown",
+  });
   return {
     username: args.username,
     email: args.email,
@@ -90,7 +100,9 @@ export function resolveWorkspaceProps(args: CodeServerWorkspaceArgs): WorkspaceM
     tierName: args.tierName ?? DEFAULT_TIER_NAME,
     storage: args.storage ?? tier.storage,
     storageClassName: args.storageClassName,
-    image: args.image ?? imageRef(versions.codeServer),
+    image,
+    telemetryLabels: telemetry.labels,
+    telemetryPodAnnotations: telemetry.podAnnotations,
     idleTimeoutSeconds: idle,
     ingressClassName: args.ingressClassName ?? "traefik",
     ingressControllerNamespace: args.ingressControllerNamespace ?? "traefik",

@@ -68,6 +68,10 @@ export interface WorkspaceManifestProps {
   readonly blockedIpv6Ranges: readonly string[];
   readonly dnsNamespace: string;
   readonly dnsPodLabels: Readonly<Record<string, string>>;
+  /** Datadog unified service tags (labels of the Deployment and its pods); never part of the selector. */
+  readonly telemetryLabels: Readonly<Record<string, string>>;
+  /** Datadog log-collection and user-tag annotations of the pods. */
+  readonly telemetryPodAnnotations: Readonly<Record<string, string>>;
 }
 
 /** Labels every workspace object carries; policies find workspace namespaces by `vibecode.dev/workspace`. */
@@ -125,7 +129,7 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
   });
 
   new k8s.KubeDeployment(chart, "deployment", {
-    metadata: { ...meta(names.deployment), labels: { ...labels, ...podLabels } },
+    metadata: { ...meta(names.deployment), labels: { ...labels, ...podLabels, ...p.telemetryLabels } },
     spec: {
       // Suspended users keep everything but the running pod.
       replicas: p.enabled ? 1 : 0,
@@ -134,7 +138,10 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
       revisionHistoryLimit: 3,
       selector: { matchLabels: podLabels },
       template: {
-        metadata: { labels: { ...labels, ...podLabels, "vibecode.dev/tier": p.tierName } },
+        metadata: {
+          labels: { ...labels, ...podLabels, ...p.telemetryLabels, "vibecode.dev/tier": p.tierName },
+          annotations: { ...p.telemetryPodAnnotations },
+        },
         spec: {
           serviceAccountName: names.serviceAccount,
           automountServiceAccountToken: false,

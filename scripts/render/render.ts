@@ -57,7 +57,7 @@ export async function render(req: RenderRequest): Promise<RenderResult> {
     else secretKeys.delete(full);
   }
   const source = req.overrides && Object.keys(req.overrides).length > 0 ? `${file.name} (with --config overrides)` : file.name;
-  const inputs = loadPlatformInputs(req.stack, config, source, req.usersFile ? path.resolve(req.usersFile) : undefined);
+  const inputs = loadPlatformInputs(req.stack, config, source, req.usersFile ? path.resolve(req.usersFile) : undefined, [...secretKeys]);
   const run = await runUnderMocks(() => runPlatform(inputs), {
     project: "vibecode-platform",
     stack: req.stack,
