@@ -88,12 +88,20 @@ function mockOutputs(
 class RecordingMonitor extends MockMonitor {
   readonly recorded: RecordedResource[] = [];
 
+  /** The record the monitor is registering right now; MockMonitor calls `newResource` synchronously for it. */
+  private current: RecordedResource | undefined;
+
   constructor(stackOutputs: Record<string, Record<string, unknown>>) {
     super({
-      newResource: (args: pulumi.runtime.MockResourceArgs) => ({
-        id: args.custom ? (args.id || `${args.name}-id`) : undefined,
-        state: mockOutputs(args.type, args.name, args.inputs, stackOutputs),
-      }),
+      newResource: (args: pulumi.runtime.MockResourceArgs) => {
+        // Reuse the inputs MockMonitor already deserialized instead of decoding the request a second time.
+        if (this.current) this.current.inputs = args.inputs;
+        this.current = undefined;
+        return {
+          id: args.custom ? (args.id || `${args.name}-id`) : undefined,
+          state: mockOutputs(args.type, args.name, args.inputs, stackOutputs),
+        };
+      },
       call: (args: pulumi.runtime.MockCallArgs) => {
         throw new Error(`offline render: function ${args.token} cannot be called without a cluster`);
       },
@@ -104,18 +112,20 @@ class RecordingMonitor extends MockMonitor {
     const type: string = req.getType();
     const name: string = req.getName();
     const parent: string = req.getParent();
-    this.recorded.push({
+    const record: RecordedResource = {
       urn: this.urnOf(parent, type, name),
       type,
       name,
       parent: parent || undefined,
       custom: req.getCustom(),
-      inputs: rpc.deserializeProperties(req.getObject()),
+      inputs: {},
       protect: req.getProtect() ?? false,
       retainOnDelete: req.getRetainondelete() ?? false,
       dependsOn: [...req.getDependenciesList()].sort(),
       read: false,
-    });
+    };
+    this.recorded.push(record);
+    this.current = record;
     return super.registerResource(req, callback);
   }
 
@@ -127,12 +137,13 @@ class RecordingMonitor extends MockMonitor {
       name: req.getName(),
       parent: parent || undefined,
       custom: true,
-      inputs: rpc.deserializeProperties(req.getProperties()),
+      inputs: {},
       protect: false,
       retainOnDelete: false,
       dependsOn: [...req.getDependenciesList()].sort(),
       read: true,
     });
+    this.current = this.recorded[this.recorded.length - 1];
     return super.readResource(req, callback);
   }
 
