@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { authorizeRequest } from "../components/auth/access-control";
 import { render, writeRender, type RenderedObject, type RenderResult } from "../scripts/render/render";
 import { platformFootprint } from "../scripts/render/footprint";
+import { runCli as runPolicyChecker } from "../policies/checker/cli";
 import {
   sharedSchemasAvailable,
   validateAutheliaConfiguration,
@@ -132,6 +133,15 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
     const secrets = result.objects.filter((o) => o.object.kind === "Secret");
     expect(secrets.some((s) => sentinel.test(JSON.stringify(s.object)))).toBe(true); // the values do exist, here only
     expect(JSON.stringify(result.resources)).not.toMatch(sentinel);
+  });
+
+  it("passes the policy checker with no mandatory violation (as CI runs it on the render)", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), `vibecode-policy-${stack}-`));
+    writeRender(result, out);
+    const checked = await runPolicyChecker(["check", path.join(out, "manifests"), "--format", "json"], out);
+    const report = JSON.parse(checked.stdout) as { violations: { enforcement: string; policy: string; message: string }[] };
+    expect(report.violations.filter((v) => v.enforcement === "mandatory")).toEqual([]);
+    expect(checked.exitCode).toBe(0);
   });
 
   it("renders identical bytes again", async () => {
