@@ -33,6 +33,10 @@ export { Authelia, type AutheliaArgs } from "./auth/authelia";
 export { Postgres, type PostgresArgs } from "./data/postgres";
 export { Redis, type RedisArgs } from "./data/redis";
 
+// The workspace image with the AI assistant, and the idle culler (not wired into the stacks yet).
+export * from "./workspace-image";
+export * from "./idle";
+
 // Building blocks.
 export { registerKubernetesObjects, resourceNameOf, type KubernetesObject } from "./kubernetes/register";
 export { namespaceObject, podSecurityLabels, type PodSecurityLevel } from "./kubernetes/namespace";

@@ -75,3 +75,21 @@ export const observabilityVersions = {
    */
   wpaController: { image: "gcr.io/datadoghq/watermarkpodautoscaler", tag: "v0.11.0" },
 } as const;
+
+/**
+ * Workspace image and idle culler (components/workspace-image, components/idle). Own export, appended.
+ */
+export const workspaceImageVersions = {
+  /**
+   * Claude Code VS Code extension (`anthropic.claude-code`) from Open VSX, code-server's extension gallery. 2.1.292
+   * was seen as a published version in public material, NOT checked against open-vsx.org from here: confirm with
+   * `curl -s https://open-vsx.org/api/anthropic/claude-code | jq -r .version` (and that a linux-x64 build exists)
+   * before the first build. The Dockerfile's ARG default must match.
+   */
+  claudeCodeExtension: { id: "anthropic.claude-code", version: "2.1.292" },
+  /**
+   * Python (Docker official image, Alpine) running the idle culler's stdlib-only script: no kubectl, curl or jq
+   * image from a third party is needed. Tag not checked against Docker Hub from here; confirm on bumps.
+   */
+  idleCullerPython: { image: "docker.io/library/python", tag: "3.13.7-alpine3.22" },
+} as const;

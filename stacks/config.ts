@@ -31,6 +31,7 @@ const tierSchema = z
     memoryRequest: quantity,
     memoryLimit: quantity,
     storage: quantity,
+    image: z.string().regex(/^[a-z0-9.\-_/:@]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/, "must be an image reference with a tag or digest").refine((i) => !/:latest$/.test(i), "must not use the latest tag").optional(),
   })
   .superRefine((t, ctx) => {
     for (const [req, lim] of [["cpuRequest", "cpuLimit"], ["memoryRequest", "memoryLimit"]] as const) {
@@ -97,6 +98,13 @@ export const stackConfigSchema = z
     shard: z.coerce.number().int().min(0).default(0),
     /** The platform stack a workspace shard reads its cluster from (`org/project/stack`; role workspaces). */
     platformStack: z.string().regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, "must be org/project/stack").optional(),
+    /** Build the workspace image (infra/images/code-server) as this repository; KIND loads it, else it is pushed. Default: the pinned upstream image. */
+    workspaceImageRepository: z.string().regex(/^[a-z0-9.\-_/:]+$/, "must be an image repository such as registry.example.com/vibecode/code-server").optional(),
+    /** Registry login for pushing the workspace image (password with `--secret`). */
+    workspaceImageRegistryUsername: z.string().min(1).optional(),
+    workspaceImageRegistryPassword: z.string().min(1).optional(),
+    /** API key of the AI assistant (Claude Code), stored per workspace namespace as a Secret (`--secret`). Default: none. */
+    aiApiKey: z.string().min(1).optional(),
     /** `kind` (create a KIND cluster, needs Docker and kind) or `existing` (kubeContext or kubeconfig). Default `existing`. */
     cluster: z.enum(["kind", "existing"]).default("existing"),
     /** KIND cluster name. Default `vibecode`. */
@@ -178,7 +186,7 @@ export const stackConfigSchema = z
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
 /** Config keys whose values are secrets: the program wraps them with `pulumi.secret`. */
-export const SECRET_CONFIG_KEYS = ["kubeconfig", "smtpPassword", "postgresPassword"] as const;
+export const SECRET_CONFIG_KEYS = ["kubeconfig", "smtpPassword", "postgresPassword", "workspaceImageRegistryPassword", "aiApiKey"] as const;
 
 /** The ClusterIssuer workspaces use. */
 export function clusterIssuerOf(c: StackConfig): string {

@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../components/cluster/cluster";
 import { WorkspaceFleet } from "../components/provisioning/workspace-fleet";
+import { WorkspaceImage, workspaceImageRef } from "../components/workspace-image/workspace-image";
 import { AUTH_NAMESPACE, buildPlatformServices, type PlatformServices } from "./platform-services";
 import { readUsersFile, type WorkspaceUser } from "../components/provisioning/users-file";
 import { readPreviousDeployment, unsafeRemovals, USERS_PURGEABLE_OUTPUT, USERS_WITH_DATA_OUTPUT } from "../components/provisioning/removal-guard";
@@ -116,6 +117,20 @@ export function buildPlatform(inputs: PlatformInputs): PlatformOutputs {
     ];
     buildObservability(inputs.datadog, { providers: [provider], dependsOn: [services.ingress, services.authelia], stack: inputs.stack, autoscaled });
   }
+  // The workspace image, when this stack builds it: KIND loads it into the nodes, anything else gets it pushed.
+  let image: string | undefined;
+  const imageDeps: pulumi.Resource[] = [];
+  if (config.workspaceImageRepository && config.role !== "platform") {
+    const imageArgs = {
+      repository: config.workspaceImageRepository,
+      push: config.cluster !== "kind",
+      kindClusterName: config.cluster === "kind" ? config.kindName : "",
+      registryUsername: config.workspaceImageRegistryUsername,
+      registryPassword: config.workspaceImageRegistryPassword === undefined ? undefined : pulumi.secret(config.workspaceImageRegistryPassword),
+    };
+    imageDeps.push(new WorkspaceImage("workspace-image", imageArgs));
+    image = workspaceImageRef(imageArgs);
+  }
   const users =
     config.role === "platform" ? [] : config.role === "workspaces" ? inputs.users.filter((u) => shardOf(u.username, config.shardCount) === config.shard) : inputs.users;
   const fleet = new WorkspaceFleet(
@@ -137,10 +152,12 @@ export function buildPlatform(inputs: PlatformInputs): PlatformOutputs {
         blockedIpv4Ranges: config.blockedIpv4Ranges,
         blockedIpv6Ranges: config.blockedIpv6Ranges,
         environment: inputs.stack,
+        image,
+        aiApiKey: config.aiApiKey === undefined ? undefined : pulumi.secret(config.aiApiKey),
       },
     },
     // Workspace routes need the ingress controller's CRDs (Middleware) and the issuers.
-    { providers: [provider], dependsOn: services ? [services.ingress] : [] },
+    { providers: [provider], dependsOn: [...(services ? [services.ingress] : []), ...imageDeps] },
   );
   const usernames = users.map((u) => u.username).sort();
   return {

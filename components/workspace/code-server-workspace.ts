@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { imageRef, versions } from "../versions";
-import { registerKubernetesObjects, type KubernetesObject } from "../kubernetes/register";
+import * as k8s from "@pulumi/kubernetes";
+import { registerKubernetesObjects, resourceNameOf, type KubernetesObject } from "../kubernetes/register";
 import {
   buildWorkspaceManifests,
   DEFAULT_BLOCKED_IPV4_RANGES,
   DEFAULT_BLOCKED_IPV6_RANGES,
+  AI_ASSISTANT_SECRET_KEY,
   WORKSPACE_OBJECT_NAMES,
+  workspaceLabels,
   type WorkspaceManifestProps,
 } from "./manifests";
 import { DEFAULT_TIERS, DEFAULT_TIER_NAME, type WorkspaceTier } from "./tiers";
@@ -48,6 +51,12 @@ export interface WorkspaceSettings {
   dnsNamespace?: string;
   /** Labels of the cluster DNS pods. Default `{ "k8s-app": "kube-dns" }` (CoreDNS keeps that label). */
   dnsPodLabels?: Record<string, string>;
+  /**
+   * API key of the AI coding assistant (Claude Code) in the workspace image: stored as the Secret `ai-assistant`
+   * in each workspace namespace and read at run time as ANTHROPIC_API_KEY. Default: no key (the Secret may also be
+   * created by its owner).
+   */
+  aiApiKey?: pulumi.Input<string>;
   /** Environment name of the Datadog unified service tags (e.g. the stack name). Default `default`. */
   environment?: string;
   /**
@@ -83,7 +92,7 @@ export function resolveWorkspaceProps(args: CodeServerWorkspaceArgs): WorkspaceM
   if (!Number.isInteger(idle) || idle <= 60) {
     throw new Error(`CodeServerWorkspace ${args.username}: idleTimeoutSeconds must be an integer above 60, got ${idle}`);
   }
-  const image = args.image ?? imageRef(versions.codeServer);
+  const image = tier.image ?? args.image ?? imageRef(versions.codeServer);
   // Tags are set whether or not Datadog runs, so switching it on restarts no workspace.
   const telemetry = workspaceTelemetry({
     username: args.username,
@@ -101,6 +110,7 @@ export function resolveWorkspaceProps(args: CodeServerWorkspaceArgs): WorkspaceM
     storage: args.storage ?? tier.storage,
     storageClassName: args.storageClassName,
     image,
+    aiAssistantSecretName: WORKSPACE_OBJECT_NAMES.aiAssistant,
     telemetryLabels: telemetry.labels,
     telemetryPodAnnotations: telemetry.podAnnotations,
     idleTimeoutSeconds: idle,
@@ -145,9 +155,20 @@ export class CodeServerWorkspace extends pulumi.ComponentResource {
     const objects = buildWorkspaceManifests(props) as KubernetesObject[];
     // A component's dependsOn is not inherited by its children in Pulumi: hand it down explicitly (e.g. the
     // ingress controller whose CRD the Middleware needs).
-    registerKubernetesObjects(name, objects, { parent: this, dependsOn: opts?.dependsOn }, (obj) =>
+    const registered = registerKubernetesObjects(name, objects, { parent: this, dependsOn: opts?.dependsOn }, (obj) =>
       holdsData(obj) && protectData ? { protect: true, retainOnDelete: true } : {},
     );
+    if (args.aiApiKey !== undefined) {
+      const ns = registered.get(resourceNameOf(name, objects[0]!))!;
+      new k8s.core.v1.Secret(
+        `${name}:Secret/${props.namespace}/${WORKSPACE_OBJECT_NAMES.aiAssistant}`,
+        {
+          metadata: { name: WORKSPACE_OBJECT_NAMES.aiAssistant, namespace: props.namespace, labels: workspaceLabels(props.username) },
+          stringData: { [AI_ASSISTANT_SECRET_KEY]: pulumi.secret(args.aiApiKey) },
+        },
+        { parent: this, dependsOn: [ns] },
+      );
+    }
     this.namespace = pulumi.output(props.namespace);
     this.host = pulumi.output(props.host);
     this.url = pulumi.output(`https://${props.host}`);

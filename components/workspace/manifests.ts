@@ -13,6 +13,9 @@ export const CODE_SERVER_UID = 1000;
 /** code-server's listening port inside the pod. */
 export const CODE_SERVER_PORT = 8080;
 
+/** Key of the AI assistant's Secret that holds the API key. */
+export const AI_ASSISTANT_SECRET_KEY = "api-key";
+
 /** Fixed names of the objects inside a workspace namespace (the namespace itself carries the user). */
 export const WORKSPACE_OBJECT_NAMES = {
   serviceAccount: "workspace",
@@ -22,6 +25,7 @@ export const WORKSPACE_OBJECT_NAMES = {
   ingress: "code-server",
   tlsSecret: "code-server-tls",
   forwardAuth: "forward-auth",
+  aiAssistant: "ai-assistant",
   denyAll: "default-deny-all",
   allowIngress: "allow-ingress-controller",
   allowEgress: "allow-dns-and-internet",
@@ -68,6 +72,8 @@ export interface WorkspaceManifestProps {
   readonly blockedIpv6Ranges: readonly string[];
   readonly dnsNamespace: string;
   readonly dnsPodLabels: Readonly<Record<string, string>>;
+  /** Secret (in the workspace namespace) whose `api-key` becomes ANTHROPIC_API_KEY for the AI assistant; optional. */
+  readonly aiAssistantSecretName: string;
   /** Datadog unified service tags (labels of the Deployment and its pods); never part of the selector. */
   readonly telemetryLabels: Readonly<Record<string, string>>;
   /** Datadog log-collection and user-tag annotations of the pods. */
@@ -167,6 +173,8 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
                 "--disable-update-check",
                 `--idle-timeout-seconds=${p.idleTimeoutSeconds}`,
               ],
+              // The AI assistant's key arrives at run time from a Secret, never baked into the image; absent = no key.
+              env: [{ name: "ANTHROPIC_API_KEY", valueFrom: { secretKeyRef: { name: p.aiAssistantSecretName, key: AI_ASSISTANT_SECRET_KEY, optional: true } } }],
               ports: [{ name: "http", containerPort: CODE_SERVER_PORT, protocol: "TCP" }],
               resources: {
                 requests: { cpu: q(p.tier.cpuRequest), memory: q(p.tier.memoryRequest) },

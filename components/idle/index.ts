@@ -1,0 +1,2 @@
+export * from "./idle-culler";
+export { CULL_SCRIPT } from "./cull-script";
