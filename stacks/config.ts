@@ -31,6 +31,7 @@ const tierSchema = z
     memoryRequest: quantity,
     memoryLimit: quantity,
     storage: quantity,
+    idleAfterSeconds: z.number().int().min(300).optional(),
     image: z.string().regex(/^[a-z0-9.\-_/:@]+(:[\w.-]+|@sha256:[a-f0-9]{64})$/, "must be an image reference with a tag or digest").refine((i) => !/:latest$/.test(i), "must not use the latest tag").optional(),
   })
   .superRefine((t, ctx) => {
@@ -103,6 +104,8 @@ export const stackConfigSchema = z
     /** Registry login for pushing the workspace image (password with `--secret`). */
     workspaceImageRegistryUsername: z.string().min(1).optional(),
     workspaceImageRegistryPassword: z.string().min(1).optional(),
+    /** Stop idle workspace pods (files stay) with the platform's idle culler; per tier `idleAfterSeconds`. Default `false`. */
+    idleCulling: bool(false),
     /** API key of the AI assistant (Claude Code), stored per workspace namespace as a Secret (`--secret`). Default: none. */
     aiApiKey: z.string().min(1).optional(),
     /** `kind` (create a KIND cluster, needs Docker and kind) or `existing` (kubeContext or kubeconfig). Default `existing`. */

@@ -9,6 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../components/cluster/cluster";
 import { WorkspaceFleet } from "../components/provisioning/workspace-fleet";
 import { WorkspaceImage, workspaceImageRef } from "../components/workspace-image/workspace-image";
+import { buildIdleCullerManifests } from "../components/idle/idle-culler";
+import { registerKubernetesObjects, type KubernetesObject } from "../components/kubernetes/register";
 import { AUTH_NAMESPACE, buildPlatformServices, type PlatformServices } from "./platform-services";
 import { readUsersFile, type WorkspaceUser } from "../components/provisioning/users-file";
 import { readPreviousDeployment, unsafeRemovals, USERS_PURGEABLE_OUTPUT, USERS_WITH_DATA_OUTPUT } from "../components/provisioning/removal-guard";
@@ -115,6 +117,7 @@ export function buildPlatform(inputs: PlatformInputs): PlatformOutputs {
         ? [{ kind: "Deployment", name: "authelia", namespace: AUTH_NAMESPACE, minReplicas: config.autheliaReplicas, maxReplicas: config.autheliaReplicas * 3, podLabels: { ...AUTHELIA_POD_LABELS }, podCpuRequest: "55m" }]
         : []),
     ];
+    if (config.idleCulling) registerKubernetesObjects("idle-culler", buildIdleCullerManifests() as KubernetesObject[], { provider });
     buildObservability(inputs.datadog, { providers: [provider], dependsOn: [services.ingress, services.authelia], stack: inputs.stack, autoscaled });
   }
   // The workspace image, when this stack builds it: KIND loads it into the nodes, anything else gets it pushed.
@@ -154,6 +157,7 @@ export function buildPlatform(inputs: PlatformInputs): PlatformOutputs {
         environment: inputs.stack,
         image,
         aiApiKey: config.aiApiKey === undefined ? undefined : pulumi.secret(config.aiApiKey),
+        idleCulling: config.idleCulling,
       },
     },
     // Workspace routes need the ingress controller's CRDs (Middleware) and the issuers.

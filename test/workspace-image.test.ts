@@ -48,3 +48,24 @@ describe("workspace image with the AI assistant", () => {
     await expect(render({ stack: "dev", usersFile: USERS, overrides: { tiers: tiers.replace(":1.2.3", ":latest") } })).rejects.toThrow(/config key "vibecode-platform:tiers" at gpu.image: must not use the latest tag/);
   });
 });
+
+describe("idle culling", () => {
+  it("adds the culler once and, per workspace, the threshold, a RoleBinding and a NetworkPolicy; everything passes the schemas and policies", async () => {
+    const { runCli } = await import("../policies/checker/cli");
+    const { validateKubernetesObjects } = await import("./support/schema-validation");
+    const { writeRender } = await import("../scripts/render/render");
+    const fs = await import("node:fs");
+    const os = await import("node:os");
+    const result = await render({ stack: "dev", usersFile: USERS, overrides: { idleCulling: "true" } });
+    const files = result.objects.map((o) => o.file);
+    expect(files.filter((f) => f.startsWith("vibecode-system."))).toEqual(expect.arrayContaining(["vibecode-system.cronjob.idle-culler.yaml"]));
+    const deployment = result.objects.find((o) => o.file === "ws-alice.deployment.code-server.yaml")!.object as Obj;
+    expect(deployment.metadata.annotations).toEqual({ "vibecode.dev/idle-after-seconds": "3600" });
+    expect(files.filter((f) => f.startsWith("ws-alice.") && /rolebinding|networkpolicy.*culler/.test(f))).toHaveLength(2);
+    expect(validateKubernetesObjects(result.objects.map((o) => o.object))).toEqual([]);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "vibecode-idle-"));
+    writeRender(result, out);
+    const checked = await runCli(["check", path.join(out, "manifests"), "--format", "json"], out);
+    expect(JSON.parse(checked.stdout).violations.filter((v: Obj) => v.enforcement === "mandatory")).toEqual([]);
+  });
+});

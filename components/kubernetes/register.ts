@@ -31,6 +31,12 @@ const TYPED_CLASSES: Readonly<Record<string, Constructor>> = {
   "networking.k8s.io/v1/NetworkPolicy": k8s.networking.v1.NetworkPolicy,
   "policy/v1/PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
   "autoscaling/v2/HorizontalPodAutoscaler": k8s.autoscaling.v2.HorizontalPodAutoscaler,
+  "batch/v1/CronJob": k8s.batch.v1.CronJob,
+  "batch/v1/Job": k8s.batch.v1.Job,
+  "rbac.authorization.k8s.io/v1/Role": k8s.rbac.v1.Role,
+  "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
+  "rbac.authorization.k8s.io/v1/ClusterRole": k8s.rbac.v1.ClusterRole,
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
 };
 
 /** Stable Pulumi resource name of an object: `<prefix>:<Kind>/<namespace>/<name>` (namespace omitted when cluster-scoped). */

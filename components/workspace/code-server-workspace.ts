@@ -57,6 +57,11 @@ export interface WorkspaceSettings {
    * created by its owner).
    */
   aiApiKey?: pulumi.Input<string>;
+  /**
+   * Let the platform's idle culler stop this workspace's pod after the tier's `idleAfterSeconds` (else
+   * `idleTimeoutSeconds`) without a heartbeat; files stay. Needs the culler (stack config `idleCulling`). Default `false`.
+   */
+  idleCulling?: boolean;
   /** Environment name of the Datadog unified service tags (e.g. the stack name). Default `default`. */
   environment?: string;
   /**
@@ -111,6 +116,7 @@ export function resolveWorkspaceProps(args: CodeServerWorkspaceArgs): WorkspaceM
     storageClassName: args.storageClassName,
     image,
     aiAssistantSecretName: WORKSPACE_OBJECT_NAMES.aiAssistant,
+    idleAfterSeconds: args.idleCulling ? (tier.idleAfterSeconds ?? idle) : undefined,
     telemetryLabels: telemetry.labels,
     telemetryPodAnnotations: telemetry.podAnnotations,
     idleTimeoutSeconds: idle,

@@ -7,6 +7,7 @@ import { ApiObject, App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-34";
 import type { WorkspaceTier } from "./tiers";
 import { podSecurityLabels } from "../kubernetes/namespace";
+import { idleAnnotations, idleCullerWorkspaceObjects } from "../idle/idle-culler";
 
 /** The uid/gid of the `coder` user in the code-server image; the pod runs as it (no root, no fixuid). */
 export const CODE_SERVER_UID = 1000;
@@ -74,6 +75,8 @@ export interface WorkspaceManifestProps {
   readonly dnsPodLabels: Readonly<Record<string, string>>;
   /** Secret (in the workspace namespace) whose `api-key` becomes ANTHROPIC_API_KEY for the AI assistant; optional. */
   readonly aiAssistantSecretName: string;
+  /** Stop the pod after this many idle seconds (the platform's idle culler); undefined = never. */
+  readonly idleAfterSeconds?: number;
   /** Datadog unified service tags (labels of the Deployment and its pods); never part of the selector. */
   readonly telemetryLabels: Readonly<Record<string, string>>;
   /** Datadog log-collection and user-tag annotations of the pods. */
@@ -135,7 +138,11 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
   });
 
   new k8s.KubeDeployment(chart, "deployment", {
-    metadata: { ...meta(names.deployment), labels: { ...labels, ...podLabels, ...p.telemetryLabels } },
+    metadata: {
+      ...meta(names.deployment),
+      labels: { ...labels, ...podLabels, ...p.telemetryLabels },
+      annotations: p.idleAfterSeconds === undefined ? undefined : idleAnnotations(p.idleAfterSeconds),
+    },
     spec: {
       // Suspended users keep everything but the running pod.
       replicas: p.enabled ? 1 : 0,
@@ -351,5 +358,8 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
     },
   });
 
-  return chart.toJson() as Record<string, unknown>[];
+  const objects = chart.toJson() as Record<string, unknown>[];
+  // With idle culling, the culler may read and scale this workspace (a RoleBinding) and reach its /healthz.
+  if (p.idleAfterSeconds !== undefined) objects.push(...idleCullerWorkspaceObjects({ namespace: p.namespace, podLabels, labels }));
+  return objects;
 }

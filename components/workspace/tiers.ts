@@ -15,6 +15,8 @@ export interface WorkspaceTier {
   readonly memoryLimit: string;
   /** Size of the home volume unless the user has a `storage` override. */
   readonly storage: string;
+  /** With idle culling on: seconds without a heartbeat before the pod is stopped (≥ 300). Default: the idle timeout. */
+  readonly idleAfterSeconds?: number;
   /** Workspace image for this tier (e.g. one with more tools); wins over the fleet-wide image. Default: unset. */
   readonly image?: string;
 }

@@ -59,6 +59,8 @@ describe(P, () => {
     ["env file", "app.env", "LOG_LEVEL=info\nSESSION_SECRET=abcdef123456\n", true],
     ["JSON config", "creds.json", '{\n  "client_id": "x",\n  "client_secret": "abc123"\n}', true],
     ["plain settings", "settings", "log_level: debug\nworkers: 4\n", false],
+    ["script reading a token from a file", "cull.py", "with open(path) as f:\n    self.token = f.read().strip()\n", false],
+    ["script with a quoted token literal", "cull.py", "def f():\n    self.token = \"abc123def\"\n", true],
   ])("credentialProblem: %s", (_name, key, value, flagged) => {
     expect(credentialProblem(key, value) !== undefined).toBe(flagged);
   });

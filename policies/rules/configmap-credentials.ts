@@ -84,9 +84,11 @@ export function credentialProblem(key: string, value: string): string | undefine
       const match = CONFIG_LINE.exec(lines[i]!);
       if (!match) continue;
       const [, lineKey, lineValue] = match as unknown as [string, string, string];
-      // Strip a trailing comment; a value opening a block (`|`, `>`, `{`, `[`) is not a literal credential.
+      // Strip a trailing comment; a value opening a block (`|`, `>`, `{`, `[`) is not a literal credential, and neither
+      // is an unquoted call in a script (`token = f.read().strip()` reads the value from elsewhere).
       const literal = lineValue.replace(/\s+#.*$/, "");
-      if (isCredentialKey(lineKey) && !isPlaceholder(literal) && !/^[|>{[]/.test(literal)) {
+      const isCall = !/^["']/.test(literal) && /^[A-Za-z_][\w.]*\(.*\)[\w.()]*$/.test(literal);
+      if (isCredentialKey(lineKey) && !isPlaceholder(literal) && !/^[|>{[]/.test(literal) && !isCall) {
         return `line ${i + 1} sets ${JSON.stringify(lineKey)} to a literal value`;
       }
     }
