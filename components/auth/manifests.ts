@@ -13,6 +13,7 @@
  */
 import { App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-34";
+import { dnsEgressRule } from "../kubernetes/network";
 import { AUTHELIA_PORT, AUTHELIA_SECRET_FILE_ENV } from "./configuration";
 
 /** Fixed names of the objects in the Authelia namespace. */
@@ -369,18 +370,7 @@ export function buildAutheliaManifests(p: AutheliaManifestProps): Record<string,
       podSelector: { matchLabels: podLabels },
       policyTypes: ["Egress"],
       egress: [
-        {
-          to: [
-            {
-              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": p.dnsNamespace } },
-              podSelector: { matchLabels: { ...p.dnsPodLabels } },
-            },
-          ],
-          ports: [
-            { protocol: "UDP", port: k8s.IntOrString.fromNumber(53) },
-            { protocol: "TCP", port: k8s.IntOrString.fromNumber(53) },
-          ],
-        },
+        dnsEgressRule(p.dnsNamespace, p.dnsPodLabels),
       ],
     },
   });

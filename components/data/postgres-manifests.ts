@@ -9,6 +9,7 @@
  */
 import { ApiObject, App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-34";
+import { dnsEgressRule } from "../kubernetes/network";
 import type { KubernetesObject } from "../kubernetes/register";
 import {
   addClientOnlyNetworkPolicies,
@@ -379,19 +380,8 @@ export function buildCloudNativePgManifests(p: CloudNativePgProps): KubernetesOb
       podSelector: { matchLabels: clusterPods },
       policyTypes: ["Egress"],
       egress: [
-        {
-          // Replicas find the primary through the `<cluster>-rw` Service name.
-          to: [
-            {
-              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": p.dnsNamespace } },
-              podSelector: { matchLabels: { ...p.dnsPodLabels } },
-            },
-          ],
-          ports: [
-            { protocol: "UDP", port: k8s.IntOrString.fromNumber(53) },
-            { protocol: "TCP", port: k8s.IntOrString.fromNumber(53) },
-          ],
-        },
+        // Replicas find the primary through the `<cluster>-rw` Service name.
+        dnsEgressRule(p.dnsNamespace, p.dnsPodLabels),
         {
           // The instance manager in every pod watches its Cluster through the API server. Policies see the address
           // after Service translation on most CNIs, so both the Service port (443) and the usual endpoint port

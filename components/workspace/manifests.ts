@@ -5,6 +5,7 @@
  */
 import { ApiObject, App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-34";
+import { dnsEgressRule } from "../kubernetes/network";
 import type { WorkspaceTier } from "./tiers";
 import { podSecurityLabels } from "../kubernetes/namespace";
 import { idleAnnotations, idleCullerWorkspaceObjects } from "../idle/idle-culler";
@@ -302,18 +303,7 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
       podSelector: {},
       policyTypes: ["Egress"],
       egress: [
-        {
-          to: [
-            {
-              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": p.dnsNamespace } },
-              podSelector: { matchLabels: { ...p.dnsPodLabels } },
-            },
-          ],
-          ports: [
-            { protocol: "UDP", port: k8s.IntOrString.fromNumber(53) },
-            { protocol: "TCP", port: k8s.IntOrString.fromNumber(53) },
-          ],
-        },
+        dnsEgressRule(p.dnsNamespace, p.dnsPodLabels),
         {
           // The internet, but no cluster, node, private or metadata address.
           to: [
