@@ -97,7 +97,7 @@ export function buildPlatform(inputs: PlatformInputs): PlatformOutputs {
     // A shard runs on the platform stack's cluster; the platform stack exports its kubeconfig as a secret.
     const platform = new pulumi.StackReference("platform", { name: config.platformStack! });
     kubeconfig = pulumi.secret(platform.getOutput("kubeconfig") as pulumi.Output<string | undefined>);
-    provider = new k8s.Provider("platform-cluster", { kubeconfig, context: config.kubeContext });
+    provider = new k8s.Provider("platform-cluster", { kubeconfig, context: config.kubeContext, enableSecretMutable: true });
   } else {
     const cluster = new Cluster("cluster", {
       mode: config.cluster,

@@ -32,7 +32,10 @@ describe("Cluster", () => {
 
   it("uses an existing cluster's context, and refuses existing mode without kubeconfig or context", async () => {
     const { resources } = await runUnderMocks(() => new Cluster("cluster", { context: "prod-admin" }), { project: "test", stack: "unit" });
-    expect(resources.find((r) => r.type === "pulumi:providers:kubernetes")!.inputs.context).toBe("prod-admin");
+    const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(provider.inputs.context).toBe("prod-admin");
+    // Secrets are updated in place (the Authelia users database changes with every new person): no delete-then-create.
+    expect(provider.inputs.enableSecretMutable).toBe("true");
     expect(() => new Cluster("c", { mode: "existing" })).toThrow("Cluster c: existing mode needs a kubeconfig or a context");
     expect(() => new Cluster("c", { mode: "minikube" })).toThrow('Cluster c: mode must be "kind" or "existing", got "minikube"');
   });

@@ -100,7 +100,7 @@ export class Cluster extends pulumi.ComponentResource {
         { parent: this, dependsOn: [create], additionalSecretOutputs: ["stdout"] },
       );
       this.kubeconfig = pulumi.secret(kubeconfig.stdout);
-      this.provider = new k8s.Provider(`${name}:kind`, { kubeconfig: this.kubeconfig }, { parent: this });
+      this.provider = new k8s.Provider(`${name}:kind`, { kubeconfig: this.kubeconfig, enableSecretMutable: true }, { parent: this });
     } else if (mode === "existing") {
       if (args.kubeconfig === undefined && args.context === undefined) {
         throw new Error(`Cluster ${name}: existing mode needs a kubeconfig or a context`);
@@ -108,7 +108,7 @@ export class Cluster extends pulumi.ComponentResource {
       this.kubeconfig = args.kubeconfig === undefined ? pulumi.output(undefined) : pulumi.secret(args.kubeconfig);
       this.provider = new k8s.Provider(
         `${name}:existing`,
-        { kubeconfig: args.kubeconfig === undefined ? undefined : this.kubeconfig, context: args.context },
+        { kubeconfig: args.kubeconfig === undefined ? undefined : this.kubeconfig, context: args.context, enableSecretMutable: true },
         { parent: this },
       );
     } else {
