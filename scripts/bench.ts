@@ -119,9 +119,16 @@ export async function runBench(flags: z.infer<typeof flagsSchema>): Promise<Benc
   for (const users of flags.users) {
     const usersFile = path.join(work, `users-${users}.yaml`);
     fs.writeFileSync(usersFile, generateUsersFile(users));
-    const out = path.join(work, `render-${users}`);
+    // Each run writes into a folder of its own, as a render in a fresh checkout does (no earlier render to replace).
+    let run = 0;
+    let out = "";
+    const nextOut = () => {
+      if (out) fs.rmSync(out, { recursive: true, force: true });
+      out = path.join(work, `render-${users}-${run++}`);
+      return out;
+    };
     progress(`rendering ${users} users (${flags.runs} runs + warm-up)`);
-    const r = measure(flags.runs, "scripts/render.ts", () => ["--stack", "prod", "--users", usersFile, "--out", out]);
+    const r = measure(flags.runs, "scripts/render.ts", () => ["--stack", "prod", "--users", usersFile, "--out", nextOut()]);
     const counts = /render: (\d+) Kubernetes objects, (\d+) resources/.exec(r.stderr);
     if (!counts) throw new Error(`bench: the render printed no counts: ${r.stderr.slice(-500)}`);
     const objects = Number(counts[1]);

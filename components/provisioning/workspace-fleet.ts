@@ -30,36 +30,61 @@ export class WorkspaceFleet extends pulumi.ComponentResource {
 
   constructor(name: string, args: WorkspaceFleetArgs, opts?: pulumi.ComponentResourceOptions) {
     super("vibecode:provisioning:WorkspaceFleet", name, {}, opts);
-    const workspaces = new Map<string, CodeServerWorkspace>();
     const purge = new Set(args.purgeUsers ?? []);
     // Sorted so the registration order, and with it any output, never depends on the file's order.
     const users = [...args.users].sort((a, b) => a.username.localeCompare(b.username));
-    for (const user of users) {
+    // Every input problem is found now, in the constructor, before any workspace is registered.
+    const plans = users.map((user) => {
       const tierName = user.tier ?? args.defaultTier;
       const tier = args.tiers[tierName];
       if (!tier) throw new Error(`WorkspaceFleet ${name}: user ${user.username} has unknown tier "${tierName}"`);
-      workspaces.set(
+      return { user, tierName, tier };
+    });
+    const create = ({ user, tierName, tier }: (typeof plans)[number]) =>
+      new CodeServerWorkspace(
         user.username,
-        new CodeServerWorkspace(
-          user.username,
-          {
-            ...args.workspace,
-            username: user.username,
-            email: user.email,
-            enabled: user.enabled,
-            tier,
-            tierName,
-            storage: user.storage,
-            protectData: !purge.has(user.username),
-          },
-          { parent: this, dependsOn: opts?.dependsOn },
-        ),
+        {
+          ...args.workspace,
+          username: user.username,
+          email: user.email,
+          enabled: user.enabled,
+          tier,
+          tierName,
+          storage: user.storage,
+          protectData: !purge.has(user.username),
+        },
+        { parent: this, dependsOn: opts?.dependsOn },
       );
-    }
+    const workspaces = inBatches(plans, WORKSPACES_PER_TURN, create);
     const urls: Record<string, string> = {};
-    for (const [username] of workspaces) urls[username] = `https://${username}.${args.workspace.domain}`;
+    for (const { user } of plans) urls[user.username] = `https://${user.username}.${args.workspace.domain}`;
     this.urls = pulumi.output(urls);
-    this.namespaces = pulumi.all(Object.fromEntries([...workspaces].map(([u, w]) => [u, w.namespace])));
+    this.namespaces = pulumi.output(workspaces).apply((all) => pulumi.all(Object.fromEntries(all.map((w, i) => [plans[i]!.user.username, w.namespace]))));
+    // Registering outputs that wait for the last batch keeps the program alive until every workspace is registered.
     this.registerOutputs({ urls: this.urls, namespaces: this.namespaces });
   }
+}
+
+/**
+ * Workspaces registered per turn of the event loop. Registering a thousand people in one synchronous loop keeps
+ * every pending registration (its inputs, promises and their stack traces) in memory at once; yielding between
+ * batches lets the runtime send and settle each batch first. Small enough to bound memory, large enough that the
+ * turns cost nothing measurable.
+ */
+export const WORKSPACES_PER_TURN = 25;
+
+/** Calls `create` for every item, `size` per event-loop turn, in order; the first batch synchronously. */
+function inBatches<T, R>(items: readonly T[], size: number, create: (item: T) => R): Promise<R[]> {
+  const created: R[] = [];
+  const batch = (start: number) => {
+    for (const item of items.slice(start, start + size)) created.push(create(item));
+  };
+  batch(0);
+  return (async () => {
+    for (let start = size; start < items.length; start += size) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      batch(start);
+    }
+    return created;
+  })();
 }

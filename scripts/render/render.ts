@@ -74,7 +74,7 @@ function kubernetesObjects(resources: RecordedResource[]): RenderedObject[] {
   for (const r of resources) {
     if (!r.custom || !r.type.startsWith("kubernetes:") || typeof r.inputs.kind !== "string") continue;
     if (r.type.startsWith("kubernetes:helm.sh/") || r.type.startsWith("kubernetes:yaml/")) continue;
-    const object = canonical(unwrapSecrets(r.inputs), true) as Record<string, unknown>;
+    const object = canonical(r.inputs, "unwrap", true) as Record<string, unknown>;
     const meta = (object.metadata ?? {}) as { name?: string; namespace?: string };
     const file = `${meta.namespace ?? "_cluster"}.${String(object.kind).toLowerCase()}.${meta.name}.yaml`;
     const previous = seen.get(file);
@@ -97,13 +97,16 @@ function resourceEntries(resources: RecordedResource[]): Record<string, unknown>
       protect: r.protect,
       retainOnDelete: r.retainOnDelete,
       dependsOn: r.dependsOn,
-      inputs: canonical(maskSecrets(r.type, r.inputs), false),
+      inputs: maskSecrets(r.type, r.inputs),
     }));
 }
 
-/** Replaces secret values, and every value of a Kubernetes Secret's data, with {@link MASK}. */
+/**
+ * Replaces secret values, and every value of a Kubernetes Secret's data, with {@link MASK}; keys sorted at every
+ * level.
+ */
 export function maskSecrets(type: string, inputs: Record<string, unknown>): unknown {
-  const masked = mask(inputs) as Record<string, unknown>;
+  const masked = canonical(inputs, "mask", false) as Record<string, unknown>;
   if (type === "kubernetes:core/v1:Secret") {
     for (const field of ["data", "stringData"]) {
       const data = masked[field];
@@ -115,33 +118,28 @@ export function maskSecrets(type: string, inputs: Record<string, unknown>): unkn
   return masked;
 }
 
-function mask(v: unknown): unknown {
-  if (isSecretValue(v)) return MASK;
-  if (Array.isArray(v)) return v.map(mask);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mask(x)]));
-  return v;
-}
-
-function unwrapSecrets(v: unknown): unknown {
-  if (isSecretValue(v)) return unwrapSecrets(v.value);
-  if (Array.isArray(v)) return v.map(unwrapSecrets);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
-  return v;
-}
-
 const LEADING_KEYS = ["apiVersion", "kind", "metadata"];
 
-/** Sorted keys at every level (Kubernetes' conventional apiVersion, kind, metadata first at the top). */
-function canonical(v: unknown, top: boolean): unknown {
-  if (Array.isArray(v)) return v.map((x) => canonical(x, false));
+const byLeadingKeys = (a: string, b: string) => {
+  const ia = LEADING_KEYS.indexOf(a);
+  const ib = LEADING_KEYS.indexOf(b);
+  if (ia >= 0 || ib >= 0) return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
+  return a < b ? -1 : a > b ? 1 : 0;
+};
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * A copy with keys sorted at every level (Kubernetes' conventional apiVersion, kind, metadata first at the top),
+ * and every secret either unwrapped to its value (manifests) or replaced by {@link MASK} (resources.json). One
+ * walk, one copy: a 1,000-person render has 400,000 values.
+ */
+function canonical(v: unknown, secrets: "unwrap" | "mask", top: boolean): unknown {
+  if (isSecretValue(v)) return secrets === "mask" ? MASK : canonical(v.value, secrets, top);
+  if (Array.isArray(v)) return v.map((x) => canonical(x, secrets, false));
   if (!v || typeof v !== "object") return v;
-  const keys = Object.keys(v).sort((a, b) => {
-    const ia = top ? LEADING_KEYS.indexOf(a) : -1;
-    const ib = top ? LEADING_KEYS.indexOf(b) : -1;
-    if (ia >= 0 || ib >= 0) return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
-    return a < b ? -1 : a > b ? 1 : 0;
-  });
-  return Object.fromEntries(keys.map((k) => [k, canonical((v as Record<string, unknown>)[k], false)]));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort(top ? byLeadingKeys : byCodeUnits)) out[k] = canonical((v as Record<string, unknown>)[k], secrets, false);
+  return out;
 }
 
 /** Writes a render to `outDir`, replacing an earlier render there (and nothing else). */
