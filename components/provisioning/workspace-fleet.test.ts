@@ -5,7 +5,7 @@ import type { WorkspaceUser } from "./users-file";
 
 const people = (n: number): WorkspaceUser[] =>
   // Reverse order on purpose: the fleet registers by username, whatever the file's order.
-  Array.from({ length: n }, (_, i) => ({ username: `user${String(n - 1 - i).padStart(3, "0")}`, email: `u${i}@example.com`, enabled: true }));
+  Array.from({ length: n }, (_, i) => ({ username: `user${String(n - 1 - i).padStart(3, "0")}`, email: `u${i}@example.com`, enabled: true, groups: [] }));
 
 function fleetArgs(users: WorkspaceUser[]): WorkspaceFleetArgs {
   return { users, tiers: DEFAULT_TIERS, defaultTier: "small", workspace: { domain: "dev.example.com" } };
