@@ -1,12 +1,13 @@
 /**
- * `npm run --silent bench -- [--users 10,100,1000] [--runs 3] [--json] [--out bench-results]
+ * `npm run --silent bench -- [--users 10,100,1000] [--runs 3] [--json] [--check] [--out bench-results]
  *  [--node-cpu 8] [--node-memory 32Gi]`
  *
  * For each size: a generated users file, the offline render of the prod stack timed as a whole process (median of
  * --runs), its peak RSS, Kubernetes objects and Pulumi resources; beside it the floor (a bare Pulumi program
  * registering as many resources under the same mock runtime, timed the same way). Then the policy checker's
  * throughput on the largest render, the platform's own footprint (dev and prod), and workspaces per node per tier.
- * Progress goes to stderr; results.json, results.md and chart.svg to --out.
+ * Progress goes to stderr; results.json, results.md and chart.svg to --out. With --check, exit 1 when a target of
+ * bench/targets.ts is missed (each miss on stderr).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -19,9 +20,10 @@ import { PROJECT_ROOT } from "../stacks/platform";
 import { platformFootprint, type Footprint } from "./render/footprint";
 import { render } from "./render/render";
 import { renderChart, renderMarkdown } from "./bench/report";
+import { missedTargets } from "./bench/targets";
 
 const USAGE =
-  "usage: npm run --silent bench -- [--users 10,100,1000] [--runs 3] [--json] [--out <dir>] [--node-cpu <cores>] [--node-memory <quantity>]";
+  "usage: npm run --silent bench -- [--users 10,100,1000] [--runs 3] [--json] [--check] [--out <dir>] [--node-cpu <cores>] [--node-memory <quantity>]";
 
 const flagsSchema = z.strictObject({
   users: z
@@ -32,6 +34,7 @@ const flagsSchema = z.strictObject({
     .refine((sizes) => sizes.every((n) => n >= 1 && n <= 20000), "--users sizes must be between 1 and 20000"),
   runs: z.coerce.number({ error: "--runs takes a whole number from 1 to 20" }).int("--runs takes a whole number from 1 to 20").min(1, "--runs takes a whole number from 1 to 20").max(20, "--runs takes a whole number from 1 to 20").default(3),
   json: z.boolean().default(false),
+  check: z.boolean().default(false),
   out: z.string().min(1).default("bench-results"),
   "node-cpu": z.coerce.number({ error: "--node-cpu takes a number of cores, e.g. 8" }).positive("--node-cpu takes a number of cores, e.g. 8").default(8),
   "node-memory": z.string().refine((q) => { try { parseQuantity(q); return true; } catch { return false; } }, "--node-memory must be a quantity such as 32Gi").default("32Gi"),
@@ -178,6 +181,7 @@ export async function main(argv: string[]): Promise<number> {
         users: { type: "string" },
         runs: { type: "string" },
         json: { type: "boolean" },
+        check: { type: "boolean" },
         out: { type: "string" },
         "node-cpu": { type: "string" },
         "node-memory": { type: "string" },
@@ -201,6 +205,12 @@ export async function main(argv: string[]): Promise<number> {
   fs.writeFileSync(path.join(flags.out, "chart.svg"), renderChart(results));
   process.stdout.write(flags.json ? JSON.stringify(results) + "\n" : renderMarkdown(results));
   progress(`results in ${flags.out}/ (results.json, results.md, chart.svg)`);
+  if (flags.check) {
+    const missed = missedTargets(results);
+    for (const m of missed) console.error(`bench: target missed: ${m}`);
+    if (missed.length > 0) return 1;
+    progress("every target met");
+  }
   return 0;
 }
 

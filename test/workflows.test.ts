@@ -188,3 +188,13 @@ describe("what the pull-request workflow runs", () => {
     expect(preview.needs).toContain("credentials");
   });
 });
+
+describe("what the benchmark workflow runs", () => {
+  const { workflow } = load("benchmark.yml");
+
+  test("the benchmark at 100 and 1,000 people with its targets checked, failing the job when one is missed", () => {
+    const script = runScripts(workflow).find((s) => s.includes("npm run --silent bench"))!;
+    expect(script).toContain("npm run --silent bench -- --users 100,1000 --runs 3 --check --out bench-results");
+    expect(script).toMatch(/status=\$\?[\s\S]*exit "\$status"/);
+  });
+});

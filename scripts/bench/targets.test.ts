@@ -1,0 +1,61 @@
+import type { BenchResults } from "../bench";
+import { BENCH_TARGETS, missedTargets } from "./targets";
+
+/** Figures that meet every target (the shape of a real 100/1000-user run). */
+function passing(): BenchResults {
+  return {
+    render: [
+      { users: 100, seconds: 5, peakRssMiB: 330, objects: 1193, resources: 1411 },
+      { users: 1000, seconds: 34.5, peakRssMiB: 875, objects: 11633, resources: 13651 },
+    ],
+    floor: [
+      { resources: 1411, seconds: 4, peakRssMiB: 322 },
+      { resources: 13651, seconds: 25, peakRssMiB: 1848 },
+    ],
+    policy: { objectsPerSecond: 2037, objects: 11633, seconds: 5.71, timesFasterThanRender: 6 },
+    footprint: {
+      dev: { cpuRequestCores: 0.225, memoryRequestMiB: 496, cpuLimitCores: 2.8, memoryLimitMiB: 2272 },
+      prod: { cpuRequestCores: 1.165, memoryRequestMiB: 2272, cpuLimitCores: 5.1, memoryLimitMiB: 5120 },
+    },
+    workspacesPerNode: { node: { cpu: 8, memory: "32Gi" }, tiers: {} },
+  };
+}
+
+describe("bench targets", () => {
+  it("passes figures that meet every target", () => {
+    expect(missedTargets(passing())).toEqual([]);
+  });
+
+  it.each<[string, (r: BenchResults) => void, string]>([
+    ["slow against the floor", (r) => (r.render[1]!.seconds = 38), "render of 1000 users takes 1.52× the floor's time (target ≤ 1.5×)"],
+    ["memory-hungry", (r) => (r.render[1]!.peakRssMiB = 2400), "render of 1000 users peaks at 1.30× the floor's RSS (target ≤ 1.25×)"],
+    ["super-linear", (r) => ((r.render[0]!.seconds = 2), (r.floor[0]!.seconds = 2)), "render time grows 17.25× from 100 to 1000 users (target ≤ 12.0×)"],
+    ["too many objects per user", (r) => (r.render[1]!.objects = 1193 + 900 * 15), "each user adds 15.0 Kubernetes objects (target ≤ 14)"],
+    ["a slow checker", (r) => (r.policy = { objectsPerSecond: 500, objects: 11633, seconds: 23, timesFasterThanRender: 1.5 }), "the policy checker is 1.5× faster than the render (target ≥ 5×)"],
+    ["a heavy dev platform (CPU)", (r) => (r.footprint.dev.cpuRequestCores = 1.2), "the dev platform requests 1.2 CPU (target ≤ 1)"],
+    ["a heavy dev platform (memory)", (r) => (r.footprint.dev.memoryRequestMiB = 1600), "the dev platform requests 1600 MiB (target ≤ 1536 MiB)"],
+  ])("reports %s", (_, spoil, message) => {
+    const r = passing();
+    spoil(r);
+    expect(missedTargets(r)).toEqual([message]);
+  });
+
+  it("judges time and memory at the largest size only: start-up dominates small renders", () => {
+    const r = passing();
+    r.render[0]!.seconds = 3.4; // 10 users' worth of start-up: 1.7× a 2 s floor
+    r.floor[0]!.seconds = 2;
+    expect(missedTargets(r)).toEqual([]);
+  });
+
+  it("skips what it has no figures for (one size, checker not measured)", () => {
+    const r = passing();
+    r.render = [r.render[1]!];
+    r.floor = [r.floor[1]!];
+    r.policy = { skipped: "scripts/policy.ts is not there" };
+    expect(missedTargets(r)).toEqual([]);
+  });
+
+  it("states the targets of the benchmark issue", () => {
+    expect(BENCH_TARGETS).toMatchObject({ maxTimesFloorTime: 1.5, maxTimesFloorRss: 1.25, maxObjectsPerUser: 14, minCheckerSpeedup: 5 });
+  });
+});
