@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { parseUsersFile } from "../components/provisioning/users-file";
 import { generateUsersFile, main, runBench, type BenchResults } from "./bench";
 import { renderMarkdown } from "./bench/report";
+import { sampleResults } from "./bench/sample-results";
 
 const RULES = { tiers: ["small", "medium", "large"], reservedUsernames: [], storageMin: "1Gi", storageMax: "500Gi" };
 
@@ -36,22 +37,7 @@ describe("bench", () => {
   });
 
   it("reports the marginal objects per user and the checker's speed-up over the render", () => {
-    const results: BenchResults = {
-      render: [
-        { users: 100, seconds: 5, peakRssMiB: 330, objects: 1193, resources: 1411 },
-        { users: 1000, seconds: 34.5, peakRssMiB: 875, objects: 11633, resources: 13651 },
-      ],
-      floor: [
-        { resources: 1411, seconds: 4, peakRssMiB: 322 },
-        { resources: 13651, seconds: 25, peakRssMiB: 1848 },
-      ],
-      policy: { objectsPerSecond: 2037, objects: 11633, seconds: 5.71, timesFasterThanRender: 6 },
-      footprint: {
-        dev: { cpuRequestCores: 0.225, memoryRequestMiB: 496, cpuLimitCores: 2.8, memoryLimitMiB: 2272 },
-        prod: { cpuRequestCores: 1.165, memoryRequestMiB: 2272, cpuLimitCores: 5.1, memoryLimitMiB: 5120 },
-      },
-      workspacesPerNode: { node: { cpu: 8, memory: "32Gi" }, tiers: { small: { byRequests: 64, byLimits: 8 } } },
-    };
+    const results = sampleResults();
     const md = renderMarkdown(results);
     expect(md).toContain("| 1000 | 11633 | 11.6 | 13651 | 34.50 | 25.00 | 1.38 | 875 | 1848 | 0.47 |");
     expect(md).toContain("Rendering 1000 users costs 6.90× rendering 100 (10× the users); each user adds 11.6 Kubernetes objects.");
