@@ -40,6 +40,7 @@ describe("bench", () => {
     const results = sampleResults();
     const md = renderMarkdown(results);
     expect(md).toContain("| 1000 | 11633 | 11.6 | 13651 | 34.50 | 25.00 | 1.38 | 875 | 1848 | 0.47 |");
+    expect(md).toContain("| 100 | 1193 | 11.9 | 1411 | 5.00 | 4.00 | 1.25 | 330 | 322 | 1.02 |");
     expect(md).toContain("Rendering 1000 users costs 6.90× rendering 100 (10× the users); each user adds 11.6 Kubernetes objects.");
     expect(md).toContain("11633 objects in 5.71 s = 2037 objects/s, 6× faster than rendering them.");
   });
@@ -61,6 +62,10 @@ describe("bench", () => {
     for (const row of [...results.render, ...results.floor]) {
       expect(row.seconds).toBeGreaterThan(0);
       expect(row.peakRssMiB).toBeGreaterThan(50);
+    }
+    for (const row of results.render) {
+      expect(row.timesFloorTime).toBeGreaterThan(0.2);
+      expect(row.timesFloorRss).toBeGreaterThan(0.2);
     }
     expect(results.policy).toMatchObject({ objects: three!.objects });
     expect(results.footprint.dev.cpuRequestCores).toBeLessThanOrEqual(1);

@@ -3,9 +3,10 @@
  *  [--node-cpu 8] [--node-memory 32Gi]`
  *
  * For each size: a generated users file, the offline render of the prod stack timed as a whole process (median of
- * --runs), its peak RSS, Kubernetes objects and Pulumi resources; beside it the floor (a bare Pulumi program
- * registering as many resources under the same mock runtime, timed the same way). Then the policy checker's
- * throughput on the largest render, the platform's own footprint (dev and prod), and workspaces per node per tier.
+ * --runs after a warm-up), its peak RSS, Kubernetes objects and Pulumi resources; beside it the floor (a bare Pulumi
+ * program registering as many resources under the same mock runtime, timed the same way). Render, floor and, on
+ * the largest size, the policy checker run in turn, run after run; ratios are taken run by run. Then the
+ * platform's own footprint (dev and prod) and workspaces per node per tier.
  * Progress goes to stderr; results.json, results.md and chart.svg to --out. With --check, exit 1 when a target of
  * bench/targets.ts is missed (each miss on stderr).
  */
@@ -48,9 +49,13 @@ interface Sample {
 }
 
 export interface BenchResults {
-  render: { users: number; seconds: number; peakRssMiB: number; objects: number; resources: number }[];
+  /**
+   * Medians over the runs; `timesFloorTime`/`timesFloorRss` are the medians of each run's ratio to the floor run
+   * beside it (robust to a machine whose speed drifts during the bench).
+   */
+  render: { users: number; seconds: number; peakRssMiB: number; objects: number; resources: number; timesFloorTime: number; timesFloorRss: number }[];
   floor: { resources: number; seconds: number; peakRssMiB: number }[];
-  /** The checker on the largest render; `timesFasterThanRender` = that render's seconds / the checker's. */
+  /** The checker on the largest render; `timesFasterThanRender`: median of render seconds / checker seconds, run by run. */
   policy: { objectsPerSecond: number; objects: number; seconds: number; timesFasterThanRender: number } | { skipped: string };
   footprint: { dev: FootprintSummary; prod: FootprintSummary };
   workspacesPerNode: { node: { cpu: number; memory: string }; tiers: Record<string, { byRequests: number; byLimits: number }> };
@@ -80,12 +85,6 @@ function runMeasured(script: string, args: string[]): Sample {
   if (child.status !== 0 && child.status !== 1) throw new Error(`bench: ${script} ${args.join(" ")} failed (${child.status}): ${child.stderr.slice(-2000)}`);
   const usage = JSON.parse(fs.readFileSync(usageFile, "utf8")) as { maxRssKiB: number };
   return { seconds, peakRssMiB: usage.maxRssKiB / 1024, stderr: child.stderr };
-}
-
-function measure(runs: number, script: string, args: () => string[]): Sample & { all: Sample[] } {
-  runMeasured(script, args()); // warm-up: file-system caches, tsx's transform cache
-  const all = Array.from({ length: runs }, () => runMeasured(script, args()));
-  return { seconds: median(all.map((s) => s.seconds)), peakRssMiB: median(all.map((s) => s.peakRssMiB)), stderr: all[0]!.stderr, all };
 }
 
 /** A users file of `n` people (every fifth suspended, tiers mixed), as the users file's own syntax has it. */
@@ -118,48 +117,62 @@ export async function runBench(flags: z.infer<typeof flagsSchema>): Promise<Benc
     footprint: { dev: summarize(platformFootprint(await render({ stack: "dev" }))), prod: summarize(platformFootprint(await render({ stack: "prod" }))) },
     workspacesPerNode: { node: { cpu: flags["node-cpu"], memory: flags["node-memory"] }, tiers: {} },
   };
-  let largest = "";
-  let largestObjects = 0;
-  let largestSeconds = 0;
+  const largestUsers = Math.max(...flags.users);
   for (const users of flags.users) {
     const usersFile = path.join(work, `users-${users}.yaml`);
     fs.writeFileSync(usersFile, generateUsersFile(users));
     // Each run writes into a folder of its own, as a render in a fresh checkout does (no earlier render to replace).
     let run = 0;
     let out = "";
-    const nextOut = () => {
+    const renderOnce = () => {
       if (out) fs.rmSync(out, { recursive: true, force: true });
       out = path.join(work, `render-${users}-${run++}`);
-      return out;
+      return runMeasured("scripts/render.ts", ["--stack", "prod", "--users", usersFile, "--out", out]);
     };
-    progress(`rendering ${users} users (${flags.runs} runs + warm-up)`);
-    const r = measure(flags.runs, "scripts/render.ts", () => ["--stack", "prod", "--users", usersFile, "--out", nextOut()]);
-    const counts = /render: (\d+) Kubernetes objects, (\d+) resources/.exec(r.stderr);
-    if (!counts) throw new Error(`bench: the render printed no counts: ${r.stderr.slice(-500)}`);
+    progress(`${users} users: warm-up`);
+    const warm = renderOnce(); // file-system caches, tsx's transform cache
+    const counts = /render: (\d+) Kubernetes objects, (\d+) resources/.exec(warm.stderr);
+    if (!counts) throw new Error(`bench: the render printed no counts: ${warm.stderr.slice(-500)}`);
     const objects = Number(counts[1]);
     const resources = Number(counts[2]);
-    results.render.push({ users, seconds: round(r.seconds), peakRssMiB: round(r.peakRssMiB, 0), objects, resources });
-    progress(`floor: ${resources} bare resources`);
-    const f = measure(flags.runs, "scripts/bench/floor.ts", () => [String(resources)]);
-    results.floor.push({ resources, seconds: round(f.seconds), peakRssMiB: round(f.peakRssMiB, 0) });
-    if (objects > largestObjects) {
-      largest = path.join(out, "manifests");
-      largestObjects = objects;
-      largestSeconds = r.seconds;
+    const floorOnce = () => runMeasured("scripts/bench/floor.ts", [String(resources)]);
+    const checkOnce = () => runMeasured("scripts/policy.ts", ["check", path.join(out, "manifests"), "--format", "json"]);
+    const withChecker = users === largestUsers && fs.existsSync(path.join(PROJECT_ROOT, "scripts", "policy.ts"));
+    floorOnce();
+    if (withChecker) checkOnce();
+    // Render, floor (and checker) in turn, run after run: a machine that speeds up or slows down during the bench
+    // moves each pair together, so the ratios are taken pair by pair and their median reported.
+    const renders: Sample[] = [];
+    const floors: Sample[] = [];
+    const checks: Sample[] = [];
+    for (let i = 0; i < flags.runs; i++) {
+      progress(`${users} users: run ${i + 1} of ${flags.runs} (render ${resources} resources, floor${withChecker ? ", policy checker" : ""})`);
+      renders.push(renderOnce());
+      floors.push(floorOnce());
+      if (withChecker) checks.push(checkOnce());
+    }
+    const pairs = (f: (i: number) => number) => median(renders.map((_, i) => f(i)));
+    results.render.push({
+      users,
+      seconds: round(median(renders.map((s) => s.seconds))),
+      peakRssMiB: round(median(renders.map((s) => s.peakRssMiB)), 0),
+      objects,
+      resources,
+      timesFloorTime: round(pairs((i) => renders[i]!.seconds / floors[i]!.seconds)),
+      timesFloorRss: round(pairs((i) => renders[i]!.peakRssMiB / floors[i]!.peakRssMiB)),
+    });
+    results.floor.push({ resources, seconds: round(median(floors.map((s) => s.seconds))), peakRssMiB: round(median(floors.map((s) => s.peakRssMiB)), 0) });
+    if (withChecker) {
+      const seconds = median(checks.map((s) => s.seconds));
+      results.policy = {
+        objectsPerSecond: round(objects / seconds, 0),
+        objects,
+        seconds: round(seconds),
+        timesFasterThanRender: round(pairs((i) => renders[i]!.seconds / checks[i]!.seconds), 1),
+      };
     }
   }
-  if (fs.existsSync(path.join(PROJECT_ROOT, "scripts", "policy.ts"))) {
-    progress(`policy checker on ${largestObjects} objects`);
-    const p = measure(flags.runs, "scripts/policy.ts", () => ["check", largest, "--format", "json"]);
-    results.policy = {
-      objectsPerSecond: round(largestObjects / p.seconds, 0),
-      objects: largestObjects,
-      seconds: round(p.seconds),
-      timesFasterThanRender: round(largestSeconds / p.seconds, 1),
-    };
-  } else {
-    results.policy = { skipped: "scripts/policy.ts is not there" };
-  }
+  if (!fs.existsSync(path.join(PROJECT_ROOT, "scripts", "policy.ts"))) results.policy = { skipped: "scripts/policy.ts is not there" };
   const prodConfig = (await render({ stack: "prod", usersFile: path.join(work, `users-${flags.users[0]}.yaml`) })).inputs.config;
   const nodeCpu = flags["node-cpu"];
   const nodeMemory = parseQuantity(flags["node-memory"]);

@@ -4,8 +4,8 @@ import type { BenchResults } from "../bench";
 export function sampleResults(): BenchResults {
   return {
     render: [
-      { users: 100, seconds: 5, peakRssMiB: 330, objects: 1193, resources: 1411 },
-      { users: 1000, seconds: 34.5, peakRssMiB: 875, objects: 11633, resources: 13651 },
+      { users: 100, seconds: 5, peakRssMiB: 330, objects: 1193, resources: 1411, timesFloorTime: 1.25, timesFloorRss: 1.02 },
+      { users: 1000, seconds: 34.5, peakRssMiB: 875, objects: 11633, resources: 13651, timesFloorTime: 1.38, timesFloorRss: 0.47 },
     ],
     floor: [
       { resources: 1411, seconds: 4, peakRssMiB: 322 },

@@ -31,9 +31,8 @@ export function missedTargets(r: BenchResults, t: typeof BENCH_TARGETS = BENCH_T
   const last = r.render.length - 1;
   if (last >= 0) {
     const render = r.render[last]!;
-    const floor = r.floor[last]!;
-    const time = render.seconds / floor.seconds;
-    const rss = render.peakRssMiB / floor.peakRssMiB;
+    const time = render.timesFloorTime;
+    const rss = render.timesFloorRss;
     if (time > t.maxTimesFloorTime) missed.push(`render of ${render.users} users takes ${time.toFixed(2)}× the floor's time (target ≤ ${t.maxTimesFloorTime}×)`);
     if (rss > t.maxTimesFloorRss) missed.push(`render of ${render.users} users peaks at ${rss.toFixed(2)}× the floor's RSS (target ≤ ${t.maxTimesFloorRss}×)`);
   }
