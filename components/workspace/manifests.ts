@@ -3,7 +3,6 @@
  * cdk8s-plus-34 ships) and returned as plain JSON. Pure: no Pulumi here, so the same objects can be unit-tested,
  * rendered, policy-checked, and registered one by one as Pulumi resources by {@link CodeServerWorkspace}.
  */
-import { ApiObject, App, Chart } from "cdk8s";
 import { k8s } from "cdk8s-plus-34";
 import { dnsEgressRule } from "../kubernetes/network";
 import type { WorkspaceTier } from "./tiers";
@@ -96,8 +95,9 @@ export function workspaceLabels(username: string): Record<string, string> {
 
 /** Builds the workspace's objects in a stable order (namespace first). */
 export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<string, unknown>[] {
-  const app = new App();
-  const chart = new Chart(app, p.username, { disableResourceNameHashes: true });
+  // Each object from its typed class's `manifest()`: the same typed props and JSON as a construct in a Chart,
+  // without a construct tree to build and resolve per person (a fleet builds thousands of these).
+  const objects: Record<string, unknown>[] = [];
   const names = WORKSPACE_OBJECT_NAMES;
   const labels = workspaceLabels(p.username);
   const meta = (name: string) => ({ name, namespace: p.namespace, labels });
@@ -107,29 +107,29 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
   };
   const q = (v: string) => k8s.Quantity.fromString(v);
 
-  new k8s.KubeNamespace(chart, "namespace", {
+  objects.push(k8s.KubeNamespace.manifest({
     metadata: {
       name: p.namespace,
       // Enforce, audit and warn at `restricted`, so the API server itself refuses anything weaker.
       labels: { ...labels, ...podSecurityLabels("restricted") },
       annotations: p.email ? { "vibecode.dev/owner-email": p.email } : undefined,
     },
-  });
+  }));
 
   // The workspace talks to no Kubernetes API: no token is mounted, here or in the pod spec.
-  new k8s.KubeServiceAccount(chart, "service-account", {
+  objects.push(k8s.KubeServiceAccount.manifest({
     metadata: meta(names.serviceAccount),
     automountServiceAccountToken: false,
-  });
+  }));
 
-  new k8s.KubePersistentVolumeClaim(chart, "home", {
+  objects.push(k8s.KubePersistentVolumeClaim.manifest({
     metadata: { ...meta(names.homeVolume), annotations: { "vibecode.dev/data": "home directory of " + p.username } },
     spec: {
       accessModes: ["ReadWriteOnce"],
       storageClassName: p.storageClassName,
       resources: { requests: { storage: q(p.storage) } },
     },
-  });
+  }));
 
   const probe = (failureThreshold: number, periodSeconds: number) => ({
     httpGet: { path: "/healthz", port: k8s.IntOrString.fromString("http") },
@@ -138,7 +138,7 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
     failureThreshold,
   });
 
-  new k8s.KubeDeployment(chart, "deployment", {
+  objects.push(k8s.KubeDeployment.manifest({
     metadata: {
       ...meta(names.deployment),
       labels: { ...labels, ...podLabels, ...p.telemetryLabels },
@@ -214,22 +214,22 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
         },
       },
     },
-  });
+  }));
 
-  new k8s.KubeService(chart, "service", {
+  objects.push(k8s.KubeService.manifest({
     metadata: meta(names.service),
     spec: {
       type: "ClusterIP",
       selector: podLabels,
       ports: [{ name: "http", port: 80, targetPort: k8s.IntOrString.fromString("http"), protocol: "TCP" }],
     },
-  });
+  }));
 
   // A suspended user has no route at all (and so no certificate and no auth hook).
   if (p.enabled) {
     if (p.forwardAuthAddress !== undefined && p.forwardAuthMiddlewareRef === undefined) {
       // One ForwardAuth Middleware per workspace namespace: no cross-namespace reference for Traefik to allow.
-      new ApiObject(chart, "forward-auth", {
+      objects.push({
         apiVersion: "traefik.io/v1alpha1",
         kind: "Middleware",
         metadata: meta(names.forwardAuth),
@@ -243,7 +243,7 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
       });
     }
     const middlewareRef = p.forwardAuthMiddlewareRef ?? `${p.namespace}-${names.forwardAuth}@kubernetescrd`;
-    new k8s.KubeIngress(chart, "ingress", {
+    objects.push(k8s.KubeIngress.manifest({
       metadata: {
         ...meta(names.ingress),
         annotations: {
@@ -271,14 +271,14 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
           },
         ],
       },
-    });
+    }));
   }
 
-  new k8s.KubeNetworkPolicy(chart, "deny-all", {
+  objects.push(k8s.KubeNetworkPolicy.manifest({
     metadata: meta(names.denyAll),
     spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-  });
-  new k8s.KubeNetworkPolicy(chart, "allow-ingress", {
+  }));
+  objects.push(k8s.KubeNetworkPolicy.manifest({
     metadata: meta(names.allowIngress),
     spec: {
       podSelector: { matchLabels: podLabels },
@@ -296,8 +296,8 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
         },
       ],
     },
-  });
-  new k8s.KubeNetworkPolicy(chart, "allow-egress", {
+  }));
+  objects.push(k8s.KubeNetworkPolicy.manifest({
     metadata: meta(names.allowEgress),
     spec: {
       podSelector: {},
@@ -313,10 +313,10 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
         },
       ],
     },
-  });
+  }));
 
   // The quota is exactly one workspace pod and its volume: nothing else can be scheduled or claimed here.
-  new k8s.KubeResourceQuota(chart, "quota", {
+  objects.push(k8s.KubeResourceQuota.manifest({
     metadata: meta(names.quota),
     spec: {
       hard: {
@@ -332,8 +332,8 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
         "services.nodeports": q("0"),
       },
     },
-  });
-  new k8s.KubeLimitRange(chart, "limits", {
+  }));
+  objects.push(k8s.KubeLimitRange.manifest({
     metadata: meta(names.limits),
     spec: {
       limits: [
@@ -346,9 +346,8 @@ export function buildWorkspaceManifests(p: WorkspaceManifestProps): Record<strin
         { type: "PersistentVolumeClaim", max: { storage: q(p.storage) } },
       ],
     },
-  });
+  }));
 
-  const objects = chart.toJson() as Record<string, unknown>[];
   // With idle culling, the culler may read and scale this workspace (a RoleBinding) and reach its /healthz.
   if (p.idleAfterSeconds !== undefined) objects.push(...idleCullerWorkspaceObjects({ namespace: p.namespace, podLabels, labels }));
   return objects;
