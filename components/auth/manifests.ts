@@ -12,7 +12,7 @@
  * is the create event Authelia reloads on. Adding a user therefore changes only the users Secret: no pod restart.
  */
 import { App, Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-34";
+import { k8s } from "../kubernetes/k8s-api";
 import { dnsEgressRule } from "../kubernetes/network";
 import { AUTHELIA_PORT, AUTHELIA_SECRET_FILE_ENV } from "./configuration";
 

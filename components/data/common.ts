@@ -4,7 +4,7 @@
  * Pure functions, no Pulumi: the manifest builders and the tests use them directly.
  */
 import type { Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-34";
+import { k8s } from "../kubernetes/k8s-api";
 
 /** CPU and memory of one data-service container (Kubernetes quantities). */
 export interface DataResources {

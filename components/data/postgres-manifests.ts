@@ -8,7 +8,7 @@
  * - {@link buildCloudNativePgManifests}: a CloudNativePG `Cluster` of N instances spread over nodes (prod).
  */
 import { ApiObject, App, Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-34";
+import { k8s } from "../kubernetes/k8s-api";
 import { dnsEgressRule } from "../kubernetes/network";
 import type { KubernetesObject } from "../kubernetes/register";
 import {

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { App, Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-34";
+import { k8s } from "../kubernetes/k8s-api";
 import type { KubernetesObject } from "../kubernetes/register";
 import {
   addClientOnlyNetworkPolicies,

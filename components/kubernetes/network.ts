@@ -1,5 +1,5 @@
 /** NetworkPolicy pieces every component uses alike. */
-import { k8s } from "cdk8s-plus-34";
+import { k8s } from "./k8s-api";
 
 /** The egress rule that lets pods resolve names: UDP and TCP 53 to the cluster DNS pods, nothing else. */
 export function dnsEgressRule(dnsNamespace: string, dnsPodLabels: Readonly<Record<string, string>>): k8s.NetworkPolicyEgressRule {

@@ -10,7 +10,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ApiObject, App, Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-34";
+import { k8s } from "../kubernetes/k8s-api";
 import { isQuantity, parseQuantity } from "../kubernetes/quantity";
 import { registerKubernetesObjects, type KubernetesObject } from "../kubernetes/register";
 

@@ -10,7 +10,7 @@
  */
 import * as path from "node:path";
 import { App, Chart } from "cdk8s";
-import { k8s } from "cdk8s-plus-34";
+import { k8s } from "../kubernetes/k8s-api";
 import { parse } from "yaml";
 import { imageRef, observabilityVersions } from "../versions";
 import type { KubernetesObject } from "../kubernetes/register";

@@ -3,7 +3,7 @@
  * cdk8s-plus-34 ships) and returned as plain JSON. Pure: no Pulumi here, so the same objects can be unit-tested,
  * rendered, policy-checked, and registered one by one as Pulumi resources by {@link CodeServerWorkspace}.
  */
-import { k8s } from "cdk8s-plus-34";
+import { k8s } from "../kubernetes/k8s-api";
 import { dnsEgressRule } from "../kubernetes/network";
 import type { WorkspaceTier } from "./tiers";
 import { podSecurityLabels } from "../kubernetes/namespace";
