@@ -50,7 +50,7 @@ describe("bench", () => {
     const progress = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
     let results: BenchResults;
     try {
-      results = await runBench({ users: [1, 3], runs: 1, json: true, check: false, out, "node-cpu": 8, "node-memory": "32Gi" });
+      results = await runBench({ users: [1, 3], runs: 1, json: true, check: false, out });
     } finally {
       progress.mockRestore();
     }
@@ -70,6 +70,8 @@ describe("bench", () => {
     expect(results.policy).toMatchObject({ objects: three!.objects });
     expect(results.footprint.dev.cpuRequestCores).toBeLessThanOrEqual(1);
     expect(results.footprint.dev.memoryRequestMiB).toBeLessThanOrEqual(1536);
-    expect(results.workspacesPerNode.tiers.small!.byRequests).toBeGreaterThan(0);
+    // The prod stack's workspaceNode (default 8 CPU / 32Gi); small requests 100m / 512Mi: memory bounds it at 64.
+    expect(results.workspacesPerNode.node).toEqual({ cpu: 8, memory: "32Gi" });
+    expect(results.workspacesPerNode.tiers.small).toEqual({ byRequests: 64, byLimits: 8 });
   });
 });

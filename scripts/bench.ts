@@ -1,6 +1,6 @@
 /**
  * `npm run --silent bench -- [--users 10,100,1000] [--runs 3] [--json] [--check] [--out bench-results]
- *  [--node-cpu 8] [--node-memory 32Gi]`
+ *  [--node-cpu <cores>] [--node-memory <quantity>]` (node size: default the prod stack's `workspaceNode`)
  *
  * For each size: a generated users file, the offline render of the prod stack timed as a whole process (median of
  * --runs after a warm-up), its peak RSS, Kubernetes objects and Pulumi resources; beside it the floor (a bare Pulumi
@@ -16,7 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { parseQuantity } from "../components/kubernetes/quantity";
+import { isQuantity, parseQuantity } from "../components/kubernetes/quantity";
 import { PROJECT_ROOT } from "../stacks/platform";
 import { platformFootprint, type Footprint } from "./render/footprint";
 import { render } from "./render/render";
@@ -37,8 +37,9 @@ const flagsSchema = z.strictObject({
   json: z.boolean().default(false),
   check: z.boolean().default(false),
   out: z.string().min(1).default("bench-results"),
-  "node-cpu": z.coerce.number({ error: "--node-cpu takes a number of cores, e.g. 8" }).positive("--node-cpu takes a number of cores, e.g. 8").default(8),
-  "node-memory": z.string().refine((q) => { try { parseQuantity(q); return true; } catch { return false; } }, "--node-memory must be a quantity such as 32Gi").default("32Gi"),
+  /** Default: the prod stack's `workspaceNode`. */
+  "node-cpu": z.coerce.number({ error: "--node-cpu takes a number of cores, e.g. 8" }).positive("--node-cpu takes a number of cores, e.g. 8").optional(),
+  "node-memory": z.string().refine(isQuantity, "--node-memory must be a quantity such as 32Gi").optional(),
 });
 
 /** One timed whole-process measurement. */
@@ -115,7 +116,7 @@ export async function runBench(flags: z.infer<typeof flagsSchema>): Promise<Benc
     floor: [],
     policy: { skipped: "not measured" },
     footprint: { dev: summarize(platformFootprint(await render({ stack: "dev" }))), prod: summarize(platformFootprint(await render({ stack: "prod" }))) },
-    workspacesPerNode: { node: { cpu: flags["node-cpu"], memory: flags["node-memory"] }, tiers: {} },
+    workspacesPerNode: { node: { cpu: 0, memory: "" }, tiers: {} },
   };
   const largestUsers = Math.max(...flags.users);
   for (const users of flags.users) {
@@ -174,8 +175,10 @@ export async function runBench(flags: z.infer<typeof flagsSchema>): Promise<Benc
   }
   if (!fs.existsSync(path.join(PROJECT_ROOT, "scripts", "policy.ts"))) results.policy = { skipped: "scripts/policy.ts is not there" };
   const prodConfig = (await render({ stack: "prod", usersFile: path.join(work, `users-${flags.users[0]}.yaml`) })).inputs.config;
-  const nodeCpu = flags["node-cpu"];
-  const nodeMemory = parseQuantity(flags["node-memory"]);
+  const nodeCpu = flags["node-cpu"] ?? prodConfig.workspaceNode.cpu;
+  const nodeMemoryText = flags["node-memory"] ?? prodConfig.workspaceNode.memory;
+  const nodeMemory = parseQuantity(nodeMemoryText);
+  results.workspacesPerNode.node = { cpu: nodeCpu, memory: nodeMemoryText };
   for (const [name, tier] of Object.entries(prodConfig.tiers)) {
     results.workspacesPerNode.tiers[name] = {
       byRequests: Math.floor(Math.min(nodeCpu / parseQuantity(tier.cpuRequest), nodeMemory / parseQuantity(tier.memoryRequest))),

@@ -62,6 +62,17 @@ export const stackConfigSchema = z
     storageMax: quantity.default("500Gi"),
     /** Resource presets by name (see components/workspace/tiers.ts). Default: small, medium, large. */
     tiers: z.record(dnsLabel, tierSchema).default({ ...DEFAULT_TIERS }),
+    /**
+     * Allocatable size of one node that runs workspaces (`{"cpu": 8, "memory": "32Gi"}`). A tier that requests more
+     * than one such node has could never be scheduled, so it is refused; `npm run bench` reports workspaces per node
+     * of this size. Default 8 CPU / 32Gi.
+     */
+    workspaceNode: z
+      .strictObject({
+        cpu: z.number({ error: "cpu must be a number of cores, e.g. 8" }).positive("cpu must be a number of cores, e.g. 8"),
+        memory: quantity,
+      })
+      .default({ cpu: 8, memory: "32Gi" }),
     /** Tier of users without a `tier` key. Default `small`. */
     defaultTier: dnsLabel.default(DEFAULT_TIER_NAME),
     /** IngressClass of workspace routes. Default `traefik`. */
@@ -181,6 +192,15 @@ export const stackConfigSchema = z
     if (!(c.defaultTier in c.tiers)) {
       ctx.addIssue({ code: "custom", path: ["defaultTier"], message: `names no tier; defined tiers: ${Object.keys(c.tiers).join(", ")}` });
     }
+    for (const [name, tier] of Object.entries(c.tiers)) {
+      const fits = (request: "cpuRequest" | "memoryRequest", available: number, what: string) => {
+        if (isQuantity(tier[request]) && parseQuantity(tier[request]) > available) {
+          ctx.addIssue({ code: "custom", path: ["tiers", name, request], message: `${tier[request]} is more than one workspace node has (workspaceNode ${what}); no pod of this tier could be scheduled` });
+        }
+      };
+      fits("cpuRequest", c.workspaceNode.cpu, `cpu ${c.workspaceNode.cpu}`);
+      if (isQuantity(c.workspaceNode.memory)) fits("memoryRequest", parseQuantity(c.workspaceNode.memory), `memory ${c.workspaceNode.memory}`);
+    }
     if (isQuantity(c.storageMin) && isQuantity(c.storageMax) && parseQuantity(c.storageMin) > parseQuantity(c.storageMax)) {
       ctx.addIssue({ code: "custom", path: ["storageMin"], message: `is above storageMax ${c.storageMax}` });
     }
@@ -197,7 +217,7 @@ export function clusterIssuerOf(c: StackConfig): string {
 }
 
 /** Keys whose values are JSON (objects and lists); Pulumi hands them to programs as JSON text. */
-const JSON_KEYS = new Set(["tiers", "blockedIpv4Ranges", "blockedIpv6Ranges", "purgeUsers", "acmeDns01Solver"]);
+const JSON_KEYS = new Set(["tiers", "workspaceNode", "blockedIpv4Ranges", "blockedIpv6Ranges", "purgeUsers", "acmeDns01Solver"]);
 
 /** Refusal of the stack config; each line names the key. */
 export class StackConfigError extends Error {
@@ -240,7 +260,9 @@ export function parseStackConfig(raw: Record<string, string>, source: string): S
       }
       const [top, ...rest] = issue.path.map(String);
       const hint = top === "domain" && issue.code === "invalid_type" ? ` — set it with \`pulumi config set ${CONFIG_NAMESPACE}:domain dev.example.com\`` : "";
-      const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+      // zod does not report the input; a wrong type is "required" only when nothing was given there.
+      const given = issue.path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined), ours);
+      const message = issue.code === "invalid_type" && given === undefined ? "is required" : issue.message;
       problems.push(`${source}: config key "${CONFIG_NAMESPACE}:${top}"${rest.length ? ` at ${rest.join(".")}` : ""}: ${message}${hint}`);
     }
   }

@@ -176,6 +176,10 @@ describe("platform configuration", () => {
     [["postgresMode=external"], 'config key "vibecode-platform:postgresHost": is required with postgresMode external'],
     [["traefikReplicas=0"], 'config key "vibecode-platform:traefikReplicas"'],
     [["domainn=x.example.com"], 'config key "vibecode-platform:domainn": unknown key'],
+    [['workspaceNode={"cpu":0.4,"memory":"32Gi"}'], 'config key "vibecode-platform:tiers" at large.cpuRequest: 500m is more than one workspace node has (workspaceNode cpu 0.4); no pod of this tier could be scheduled'],
+    [['workspaceNode={"cpu":8,"memory":"1Gi"}'], 'config key "vibecode-platform:tiers" at large.memoryRequest: 2Gi is more than one workspace node has (workspaceNode memory 1Gi)'],
+    [['workspaceNode={"cpu":"eight","memory":"32Gi"}'], 'config key "vibecode-platform:workspaceNode" at cpu: cpu must be a number of cores, e.g. 8'],
+    [['workspaceNode={"memory":"32Gi"}'], 'config key "vibecode-platform:workspaceNode" at cpu: is required'],
   ])("refuses %j naming the key", async (overrides, message) => {
     const config = Object.fromEntries(overrides.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
     await expect(render({ stack: "dev", usersFile: TWO_USERS, overrides: config })).rejects.toThrow(message);
