@@ -131,6 +131,11 @@ export const stackConfigSchema = z
     installTraefik: bool(true),
     /** Install cert-manager; `false` when the cluster already runs it. Default `true`. */
     installCertManager: bool(true),
+    /**
+     * cert-manager's namespace (its cluster resource namespace, where a ClusterIssuer's CA secret lives): created
+     * when installCertManager, else where the cluster's own cert-manager runs. Default `cert-manager`.
+     */
+    certManagerNamespace: dnsLabel.default("cert-manager"),
     /** Traefik replicas (above 1: a PodDisruptionBudget and a spread over nodes). Default 1. */
     traefikReplicas: count(1, 20),
     /** `nodePort` (KIND maps the host's 80/443 to it) or `loadBalancer`. Default: nodePort on KIND, else loadBalancer. */

@@ -39,6 +39,7 @@ export function buildPlatformServices(config: StackConfig, users: WorkspaceUser[
       exposure: config.traefikExposure ?? (kind ? "nodePort" : "loadBalancer"),
       ingressClassName: config.ingressClassName,
       installCertManager: config.installCertManager,
+      certManagerNamespace: config.certManagerNamespace,
       certManagerReplicas: config.certManagerReplicas,
       issuer: config.issuer,
       clusterIssuerName: clusterIssuerOf(config),

@@ -185,6 +185,18 @@ describe("platform configuration", () => {
     await expect(render({ stack: "dev", usersFile: TWO_USERS, overrides: config })).rejects.toThrow(message);
   });
 
+  it("with the cluster's own cert-manager (installCertManager false), the dev root CA goes to its namespace", async () => {
+    const { objects, resources } = await render({
+      stack: "dev",
+      usersFile: TWO_USERS,
+      overrides: { installCertManager: "false", certManagerNamespace: "security" },
+    });
+    expect(find(objects, "Certificate", "security", "vibecode-root-ca")!.spec.isCA).toBe(true);
+    expect(find(objects, "Namespace", undefined, "security")).toBeUndefined(); // exists already: not ours
+    expect(find(objects, "Namespace", undefined, "cert-manager")).toBeUndefined();
+    expect(resources.filter((r) => String(r.name).endsWith(":cert-manager") && r.type === "kubernetes:helm.sh/v3:Release")).toEqual([]);
+  });
+
   it("the dev platform fits a laptop: at most 1 CPU and 1.5 GiB requested without workspaces", async () => {
     const f = platformFootprint(await render({ stack: "dev", usersFile: TWO_USERS }));
     expect(f.parts.map((p) => p.name).sort()).toEqual([
