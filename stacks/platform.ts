@@ -71,8 +71,11 @@ export interface PlatformOutputs {
   portalUrl: pulumi.Output<string>;
   /** Secret: each person's generated initial password, for delivery. */
   initialPasswords: pulumi.Output<Record<string, string>>;
-  /** Secret: the cluster's kubeconfig when this stack knows it (KIND), for workspace shards. */
-  kubeconfig: pulumi.Output<string | undefined>;
+  /**
+   * Secret: the cluster's kubeconfig, for workspace shards — only when this stack has one (KIND, or a `kubeconfig`
+   * secret); with `kubeContext` shards use the same context from their own kubeconfig.
+   */
+  kubeconfig?: pulumi.Output<string | undefined>;
   /** Every username whose files exist after this deployment (read back by the removal guard). */
   [USERS_WITH_DATA_OUTPUT]: string[];
   /** Usernames prepared for purge (`purgeUsers`): the next deployment may delete their files. */
@@ -168,7 +171,8 @@ export function buildPlatform(inputs: PlatformInputs): PlatformOutputs {
     workspaceUrls: fleet.urls,
     portalUrl: services ? services.authelia.portalUrl : pulumi.output(`https://auth.${config.domain}`),
     initialPasswords: services ? services.authelia.initialPasswords : pulumi.secret<Record<string, string>>({}),
-    kubeconfig: pulumi.secret(kubeconfig),
+    // An undefined output would only draw a warning on every preview ("will not show as a stack output").
+    ...(config.role !== "workspaces" && (config.cluster === "kind" || config.kubeconfig !== undefined) ? { kubeconfig: pulumi.secret(kubeconfig) } : {}),
     [USERS_WITH_DATA_OUTPUT]: usernames,
     [USERS_PURGEABLE_OUTPUT]: usernames.filter((u) => config.purgeUsers.includes(u)),
   };

@@ -9,6 +9,9 @@ import { parse } from "yaml";
 import { authorizeRequest } from "../components/auth/access-control";
 import { render, writeRender, type RenderedObject, type RenderResult } from "../scripts/render/render";
 import { platformFootprint } from "../scripts/render/footprint";
+import { runUnderMocks } from "../scripts/render/mock-runtime";
+import { readStackConfigFile } from "../scripts/render/stack-config-file";
+import { loadPlatformInputs, PROJECT_ROOT, runPlatform } from "../stacks/platform";
 import { runCli as runPolicyChecker } from "../policies/checker/cli";
 import {
   sharedSchemasAvailable,
@@ -195,6 +198,19 @@ describe("platform configuration", () => {
     expect(find(objects, "Namespace", undefined, "security")).toBeUndefined(); // exists already: not ours
     expect(find(objects, "Namespace", undefined, "cert-manager")).toBeUndefined();
     expect(resources.filter((r) => String(r.name).endsWith(":cert-manager") && r.type === "kubernetes:helm.sh/v3:Release")).toEqual([]);
+  });
+
+  it.each([
+    ["dev", {}, true], // KIND: the stack knows the cluster's kubeconfig
+    ["prod", {}, false], // kubeContext: shards use the same context; no undefined output to warn about
+    ["prod", { "vibecode-platform:kubeconfig": "apiVersion: v1" }, true],
+  ])("exports the kubeconfig (a secret) for shards only when the stack has one: %s %j", async (stack, extra, exported) => {
+    const file = readStackConfigFile(PROJECT_ROOT, stack);
+    const config = { ...file.values, ...extra };
+    const inputs = loadPlatformInputs(stack, config, file.name, TWO_USERS, [...file.secretKeys, ...Object.keys(extra)]);
+    let outputs: Record<string, unknown> = {};
+    await runUnderMocks(async () => (outputs = { ...(await runPlatform(inputs)) }), { project: "vibecode-platform", stack, config, secretKeys: [...file.secretKeys, ...Object.keys(extra)] });
+    expect("kubeconfig" in outputs).toBe(exported);
   });
 
   it("the dev platform fits a laptop: at most 1 CPU and 1.5 GiB requested without workspaces", async () => {
