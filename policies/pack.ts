@@ -167,14 +167,21 @@ function isNamespaceSensitive(rule: Rule): boolean {
   return rule.scope === "stack" || rule === hostAccessRule;
 }
 
-/** One resource policy running an object-scoped rule on each Kubernetes resource's inputs. */
-export function resourcePolicy(rule: Rule): ResourceValidationPolicy {
+/** What every policy of a rule carries: its name, description, default enforcement and config schema. */
+function policyHeader(rule: Rule) {
   const configSchema = configSchemaFor(rule);
   return {
     name: rule.name,
     description: rule.description,
     enforcementLevel: rule.defaultEnforcement as EnforcementLevel,
     ...(configSchema ? { configSchema } : {}),
+  };
+}
+
+/** One resource policy running an object-scoped rule on each Kubernetes resource's inputs. */
+export function resourcePolicy(rule: Rule): ResourceValidationPolicy {
+  return {
+    ...policyHeader(rule),
     validateResource: (args, reportViolation) => {
       const converted = objectFromResource(args.type, args.props, args.name);
       if (!converted) return;
@@ -234,12 +241,8 @@ export function checkStack(
 
 /** One stack policy running a stack-scoped rule. */
 export function stackPolicy(rule: Rule): StackValidationPolicy {
-  const configSchema = configSchemaFor(rule);
   return {
-    name: rule.name,
-    description: rule.description,
-    enforcementLevel: rule.defaultEnforcement as EnforcementLevel,
-    ...(configSchema ? { configSchema } : {}),
+    ...policyHeader(rule),
     validateStack: (args, reportViolation) =>
       checkStack(rule, args.resources, settingsFromPolicyConfig(args.getConfig<PolicyConfig>()), reportViolation),
   };

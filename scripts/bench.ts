@@ -17,6 +17,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { isQuantity, parseQuantity } from "../components/kubernetes/quantity";
+import type { StackConfig } from "../stacks/config";
 import { PROJECT_ROOT } from "../stacks/platform";
 import { platformFootprint, type Footprint } from "./render/footprint";
 import { render } from "./render/render";
@@ -26,6 +27,8 @@ import { missedTargets } from "./bench/targets";
 const USAGE =
   "usage: npm run --silent bench -- [--users 10,100,1000] [--runs 3] [--json] [--check] [--out <dir>] [--node-cpu <cores>] [--node-memory <quantity>]";
 
+const RUNS_MESSAGE = "--runs takes a whole number from 1 to 20";
+
 const flagsSchema = z.strictObject({
   users: z
     .string()
@@ -33,7 +36,7 @@ const flagsSchema = z.strictObject({
     .default("10,100,1000")
     .transform((s) => s.split(",").map(Number))
     .refine((sizes) => sizes.every((n) => n >= 1 && n <= 20000), "--users sizes must be between 1 and 20000"),
-  runs: z.coerce.number({ error: "--runs takes a whole number from 1 to 20" }).int("--runs takes a whole number from 1 to 20").min(1, "--runs takes a whole number from 1 to 20").max(20, "--runs takes a whole number from 1 to 20").default(3),
+  runs: z.coerce.number({ error: RUNS_MESSAGE }).int(RUNS_MESSAGE).min(1, RUNS_MESSAGE).max(20, RUNS_MESSAGE).default(3),
   json: z.boolean().default(false),
   check: z.boolean().default(false),
   out: z.string().min(1).default("bench-results"),
@@ -100,6 +103,18 @@ export function generateUsersFile(n: number): string {
   return lines.join("\n") + "\n";
 }
 
+/** How many workspaces of each tier fit on one node, by requests and by limits. */
+function workspacesPerNode(node: { cpu: number; memory: string }, tiers: StackConfig["tiers"]): BenchResults["workspacesPerNode"] {
+  const memory = parseQuantity(node.memory);
+  const fit = (cpu: string, mem: string) => Math.floor(Math.min(node.cpu / parseQuantity(cpu), memory / parseQuantity(mem)));
+  return {
+    node,
+    tiers: Object.fromEntries(
+      Object.entries(tiers).map(([name, t]) => [name, { byRequests: fit(t.cpuRequest, t.memoryRequest), byLimits: fit(t.cpuLimit, t.memoryLimit) }]),
+    ),
+  };
+}
+
 function summarize(f: Footprint): FootprintSummary {
   return {
     cpuRequestCores: round(f.cpuRequestCores, 3),
@@ -111,13 +126,10 @@ function summarize(f: Footprint): FootprintSummary {
 
 export async function runBench(flags: z.infer<typeof flagsSchema>): Promise<BenchResults> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "vibecode-bench-"));
-  const results: BenchResults = {
-    render: [],
-    floor: [],
-    policy: { skipped: "not measured" },
-    footprint: { dev: summarize(platformFootprint(await render({ stack: "dev" }))), prod: summarize(platformFootprint(await render({ stack: "prod" }))) },
-    workspacesPerNode: { node: { cpu: 0, memory: "" }, tiers: {} },
-  };
+  const footprint = { dev: summarize(platformFootprint(await render({ stack: "dev" }))), prod: summarize(platformFootprint(await render({ stack: "prod" }))) };
+  const renderRows: BenchResults["render"] = [];
+  const floorRows: BenchResults["floor"] = [];
+  let policy: BenchResults["policy"] = { skipped: "not measured" };
   const largestUsers = Math.max(...flags.users);
   for (const users of flags.users) {
     const usersFile = path.join(work, `users-${users}.yaml`);
@@ -138,7 +150,7 @@ export async function runBench(flags: z.infer<typeof flagsSchema>): Promise<Benc
     const resources = Number(counts[2]);
     const floorOnce = () => runMeasured("scripts/bench/floor.ts", [String(resources)]);
     const checkOnce = () => runMeasured("scripts/policy.ts", ["check", path.join(out, "manifests"), "--format", "json"]);
-    const withChecker = users === largestUsers && fs.existsSync(path.join(PROJECT_ROOT, "scripts", "policy.ts"));
+    const withChecker = users === largestUsers;
     floorOnce();
     if (withChecker) checkOnce();
     // Render, floor (and checker) in turn, run after run: a machine that speeds up or slows down during the bench
@@ -153,7 +165,7 @@ export async function runBench(flags: z.infer<typeof flagsSchema>): Promise<Benc
       if (withChecker) checks.push(checkOnce());
     }
     const pairs = (f: (i: number) => number) => median(renders.map((_, i) => f(i)));
-    results.render.push({
+    renderRows.push({
       users,
       seconds: round(median(renders.map((s) => s.seconds))),
       peakRssMiB: round(median(renders.map((s) => s.peakRssMiB)), 0),
@@ -162,10 +174,10 @@ export async function runBench(flags: z.infer<typeof flagsSchema>): Promise<Benc
       timesFloorTime: round(pairs((i) => renders[i]!.seconds / floors[i]!.seconds)),
       timesFloorRss: round(pairs((i) => renders[i]!.peakRssMiB / floors[i]!.peakRssMiB)),
     });
-    results.floor.push({ resources, seconds: round(median(floors.map((s) => s.seconds))), peakRssMiB: round(median(floors.map((s) => s.peakRssMiB)), 0) });
+    floorRows.push({ resources, seconds: round(median(floors.map((s) => s.seconds))), peakRssMiB: round(median(floors.map((s) => s.peakRssMiB)), 0) });
     if (withChecker) {
       const seconds = median(checks.map((s) => s.seconds));
-      results.policy = {
+      policy = {
         objectsPerSecond: round(objects / seconds, 0),
         objects,
         seconds: round(seconds),
@@ -173,19 +185,9 @@ export async function runBench(flags: z.infer<typeof flagsSchema>): Promise<Benc
       };
     }
   }
-  if (!fs.existsSync(path.join(PROJECT_ROOT, "scripts", "policy.ts"))) results.policy = { skipped: "scripts/policy.ts is not there" };
   const prodConfig = (await render({ stack: "prod", usersFile: path.join(work, `users-${flags.users[0]}.yaml`) })).inputs.config;
-  const nodeCpu = flags["node-cpu"] ?? prodConfig.workspaceNode.cpu;
-  const nodeMemoryText = flags["node-memory"] ?? prodConfig.workspaceNode.memory;
-  const nodeMemory = parseQuantity(nodeMemoryText);
-  results.workspacesPerNode.node = { cpu: nodeCpu, memory: nodeMemoryText };
-  for (const [name, tier] of Object.entries(prodConfig.tiers)) {
-    results.workspacesPerNode.tiers[name] = {
-      byRequests: Math.floor(Math.min(nodeCpu / parseQuantity(tier.cpuRequest), nodeMemory / parseQuantity(tier.memoryRequest))),
-      byLimits: Math.floor(Math.min(nodeCpu / parseQuantity(tier.cpuLimit), nodeMemory / parseQuantity(tier.memoryLimit))),
-    };
-  }
-  return results;
+  const node = { cpu: flags["node-cpu"] ?? prodConfig.workspaceNode.cpu, memory: flags["node-memory"] ?? prodConfig.workspaceNode.memory };
+  return { render: renderRows, floor: floorRows, policy, footprint, workspacesPerNode: workspacesPerNode(node, prodConfig.tiers) };
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -30,6 +30,7 @@ import {
   renderTree,
   resolveCommit,
 } from "./plan/trees";
+import { processIo, type Io } from "./io";
 
 /** This project (where package.json and Pulumi.<stack>.yaml are). */
 const PROJECT_ROOT = path.resolve(__dirname, "..");
@@ -53,16 +54,6 @@ const flagsSchema = z.strictObject({
   users: z.string().min(1, { error: "--users must not be empty" }).optional(),
 });
 
-/** Output streams, injectable for tests. */
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const processIo: Io = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
 
 /** Runs the command line and returns the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo, root: string = PROJECT_ROOT): Promise<number> {

@@ -45,6 +45,7 @@ import {
 import { parseStackConfig, StackConfigError, usersFileRules, type StackConfig } from "../stacks/config";
 import { PROJECT_ROOT } from "../stacks/platform";
 import { readStackConfigFile } from "./render/stack-config-file";
+import { processIo, type Io } from "./io";
 
 const STACKS = ["dev", "prod"] as const;
 const COMMANDS = ["validate", "add", "suspend", "resume", "list"] as const;
@@ -144,16 +145,6 @@ const commandSchemas = {
 
 type Args = { [C in Command]: z.infer<(typeof commandSchemas)[C]> }[Command];
 
-/** Output streams, injectable for tests. */
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-const processIo: Io = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-};
 
 /** A refusal that is the person's to fix: printed as is, exit 1. */
 class Refusal extends Error {}
